@@ -1,0 +1,31 @@
+app_name = "support_hub"
+app_title = "Support Hub"
+app_publisher = "support_hub developers"
+app_description = "A support back office for Frappe / ERPNext: tickets, SLA policies, claims, Telegram"
+app_email = "dev@support-hub.local"
+app_license = "MIT"
+
+app_include_js = "support_hub.bundle.js"
+
+after_install = "support_hub.setup.install.after_install"
+boot_session = "support_hub.setup.boot.boot_session"
+
+fixtures = [
+    {"dt": "Role", "filters": [["name", "in", ["Support Agent", "Support Manager", "Claims Officer"]]]},
+]
+
+doc_events = {
+    "Communication": {
+        "after_insert": "support_hub.sla.first_response.on_communication_insert",
+    },
+    "SLA Policy": {
+        "on_update": "support_hub.sla.policies.forget_cached_policies",
+        "on_trash": "support_hub.sla.policies.forget_cached_policies",
+    },
+}
+
+scheduler_events = {
+    "cron": {
+        "* * * * *": ["support_hub.sla.sweep.run", "support_hub.sla.postponed.reopen_due"],
+    },
+}

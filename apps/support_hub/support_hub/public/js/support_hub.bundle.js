@@ -1,0 +1,1 @@
+import "./sla_timer";

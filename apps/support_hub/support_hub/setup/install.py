@@ -1,0 +1,48 @@
+"""What a fresh install needs to be usable at once: priorities, types, a team and a default SLA."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import get_system_timezone
+
+PRIORITIES = [("Urgent", 1, 0), ("Today", 2, 0), ("Within two days", 3, 1)]
+TICKET_TYPES = ["Support", "Implementation", "Development"]
+DEFAULT_TEAM = "Support"
+DEFAULT_POLICY = "Default"
+
+
+def _ensure(doctype: str, name: str, values: dict) -> None:
+    if not frappe.db.exists(doctype, name):
+        frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
+
+
+def after_install() -> None:
+    for name, rank, is_default in PRIORITIES:
+        _ensure("Ticket Priority", name, {"priority_name": name, "rank": rank, "is_default": is_default})
+    for name in TICKET_TYPES:
+        _ensure("Ticket Type", name, {"type_name": name})
+    _ensure("Support Team", DEFAULT_TEAM, {"team_name": DEFAULT_TEAM})
+    _ensure(
+        "SLA Policy",
+        DEFAULT_POLICY,
+        {
+            "policy_name": DEFAULT_POLICY,
+            "is_default": 1,
+            "time_zone": get_system_timezone(),
+            "targets": [
+                {"priority": "Urgent", "first_response_minutes": 30, "resolution_minutes": 240},
+                {"priority": "Today", "first_response_minutes": 60, "resolution_minutes": 480},
+                {"priority": "", "first_response_minutes": 240, "resolution_minutes": 1080},
+            ],
+            "business_hours": [
+                {"weekday": day, "start_time": "09:00:00", "end_time": "18:00:00"}
+                for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+            ],
+        },
+    )
+    settings = frappe.get_single("Support Hub Settings")
+    settings.default_team = settings.default_team or DEFAULT_TEAM
+    settings.default_ticket_type = settings.default_ticket_type or "Support"
+    if not settings.customer_doctype and frappe.db.exists("DocType", "Customer"):
+        settings.customer_doctype = "Customer"
+    settings.save(ignore_permissions=True)

@@ -1,0 +1,19 @@
+"""The first message an agent sends to the customer stops the first-response clock."""
+
+from __future__ import annotations
+
+import frappe
+
+
+def on_communication_insert(communication, method=None) -> None:
+    if communication.reference_doctype != "Ticket" or not communication.reference_name:
+        return
+    if communication.communication_type != "Communication" or communication.sent_or_received != "Sent":
+        return
+    ticket = frappe.get_doc("Ticket", communication.reference_name)
+    if ticket.first_responded_on:
+        return
+    ticket.first_responded_on = communication.communication_date or communication.creation
+    # The sender is answering the customer, not editing the SLA: the guard does not apply.
+    ticket.flags.ignore_permissions = True
+    ticket.save()

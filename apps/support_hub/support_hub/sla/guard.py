@@ -1,0 +1,70 @@
+"""The SLA guard: only those with write access at permission level 1 (Support Manager) may change
+a ticket's SLA Policy or due dates, and every change, by anyone, lands on the timeline."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import format_datetime, get_datetime
+
+from support_hub.engine.sla import SlaStatus, SlaTarget, Transition, next_deadline
+from support_hub.sla.events import record_change, record_transitions
+from support_hub.sla.ticket_clock import DUE_FIELDS, GUARDED_FIELDS, _aware, _changed, clock
+
+_TARGET_OF = {"sla_policy": "Policy", "first_response_due": "First Response", "resolution_due": "Resolution"}
+
+
+def refuse_unpermitted_edit(doc) -> None:
+    """Raise instead of Frappe's silent reset when someone without the right edits SLA fields."""
+    if doc.flags.ignore_permissions or frappe.session.user == "Administrator" or doc.is_new():
+        return
+    before = doc.get_doc_before_save()
+    changed = [f for f in GUARDED_FIELDS if _changed(doc, before, f)]
+    if not changed or 1 in doc.get_permlevel_access("write"):
+        return
+    labels = ", ".join(_(doc.meta.get_label(f)) for f in changed)
+    frappe.throw(
+        _("Only a Support Manager can change the SLA of a ticket ({0}).").format(labels),
+        frappe.PermissionError,
+        title=_("Not permitted"),
+    )
+
+
+def _show(fieldname, value) -> str:
+    if not value:
+        return _("(empty)")
+    return format_datetime(value) if fieldname in DUE_FIELDS else str(value)
+
+
+def record_sla_changes(doc) -> None:
+    """After a save: a timeline entry for any SLA change, an SLA Event for hand-made ones."""
+    before = doc.get_doc_before_save()
+    _record_status_transition(doc, before.sla_status if before else None)
+    if before is None:
+        return
+    changed = [f for f in GUARDED_FIELDS if _changed(doc, before, f)]
+    if changed:
+        parts = [
+            _("{0}: {1} → {2}").format(_(doc.meta.get_label(f)), _show(f, before.get(f)), _show(f, doc.get(f)))
+            for f in changed
+        ]
+        reason = doc.flags.sla_change_reason
+        text = _("SLA changed by {0}").format(frappe.utils.get_fullname(frappe.session.user))
+        if reason:
+            text += " (" + _(reason) + ")"
+        doc.add_comment("Info", text + ": " + "; ".join(parts))
+        if reason in ("set by hand", "policy chosen by hand"):
+            for f in changed:
+                record_change(doc.name, _TARGET_OF[f], before.get(f), doc.get(f))
+
+
+def _record_status_transition(doc, previous_status) -> None:
+    """A save can itself move a ticket into Warning or Breached; record that as the sweep would."""
+    if doc.sla_status == previous_status or doc.sla_status not in (SlaStatus.WARNING.value, SlaStatus.BREACHED.value):
+        return
+    watched = next_deadline(clock(doc))
+    if watched is None:
+        # Breached after the fact (e.g. resolved late): the resolution deadline is the one missed.
+        watched = (SlaTarget.RESOLUTION, _aware(doc.resolution_due))
+    if watched[1] is not None:
+        record_transitions([Transition(doc.name, SlaStatus(doc.sla_status), watched[0], watched[1])])

@@ -1,0 +1,62 @@
+"""The every-minute SLA sweep: moves running tickets to Warning and Breached, set-based.
+
+Each ticket carries its next warning and breach moments (sla_warning_on / sla_breach_on, indexed
+together with sla_status), worked out by the engine whenever it is saved. The sweep therefore
+never loads a document: it selects the tickets whose moment has come, records one SLA Event per
+transition and updates their status with a handful of statements, however many tickets are open.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import frappe
+from frappe.utils import now_datetime
+
+from support_hub.engine.sla import SlaStatus, SweepRow, sweep_transitions
+from support_hub.sla.events import _chunks, record_transitions
+from support_hub.sla.ticket_clock import _aware
+
+RUNNING = [SlaStatus.ON_TRACK.value, SlaStatus.WARNING.value]
+
+
+def _due_condition(ticket, status: SlaStatus, now: datetime):
+    if status is SlaStatus.BREACHED:
+        return ticket.sla_status.isin(RUNNING) & (ticket.sla_breach_on <= now)
+    return (ticket.sla_status == SlaStatus.ON_TRACK.value) & (ticket.sla_warning_on <= now) & (ticket.sla_breach_on > now)
+
+
+def sweep(status: SlaStatus, now: datetime) -> int:
+    ticket = frappe.qb.DocType("Ticket")
+    rows = (
+        frappe.qb.from_(ticket)
+        .select(ticket.name, ticket.first_response_due, ticket.resolution_due, ticket.first_responded_on)
+        .where(_due_condition(ticket, status, now))
+        .run(as_dict=True)
+    )
+    if not rows:
+        return 0
+    transitions = sweep_transitions(
+        (SweepRow(r.name, _aware(r.first_response_due), _aware(r.resolution_due), _aware(r.first_responded_on)) for r in rows),
+        status,
+    )
+    record_transitions(transitions)
+    for names in _chunks([r.name for r in rows], 1000):
+        update = frappe.qb.update(ticket).set(ticket.sla_status, status.value)
+        if status is SlaStatus.BREACHED:
+            # A breached ticket has nothing left to watch until someone saves it again.
+            update = update.set(ticket.sla_warning_on, None).set(ticket.sla_breach_on, None)
+        # The same condition again: a ticket saved since the select keeps what its save decided.
+        update.where(ticket.name.isin(names) & _due_condition(ticket, status, now)).run()
+    return len(rows)
+
+
+def run(now: datetime | None = None) -> dict[str, int]:
+    """Scheduler entry point (every minute)."""
+    now = now or now_datetime()
+    counts = {
+        SlaStatus.BREACHED.value: sweep(SlaStatus.BREACHED, now),
+        SlaStatus.WARNING.value: sweep(SlaStatus.WARNING, now),
+    }
+    frappe.db.commit()
+    return counts
