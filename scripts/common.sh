@@ -69,7 +69,7 @@ sync_app_into_bench() {
 	if [ "$(cat "$marker" 2>/dev/null)" != "$(sha1sum "$target/pyproject.toml" | cut -d' ' -f1)" ] ||
 		! "$SUPPORT_HUB_BENCH/env/bin/python" -c "import support_hub" 2>/dev/null; then
 		say "installing support_hub into the bench environment"
-		as_owner "$SUPPORT_HUB_BENCH/env/bin/python" -m pip install -q -e "$target" "setuptools<81" &&
+		as_owner "$SUPPORT_HUB_BENCH/env/bin/python" -m pip install -q -e "$target[test]" "setuptools<81" &&
 			sha1sum "$target/pyproject.toml" | cut -d' ' -f1 | as_owner tee "$marker" >/dev/null
 	fi
 }

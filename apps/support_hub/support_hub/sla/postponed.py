@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import format_datetime, now_datetime
 
 
-def reopen_due(now=None) -> list[str]:
+def reopen_due(now=None, commit: bool = True) -> list[str]:
     now = now or now_datetime()
     names = frappe.get_all(
         "Ticket", filters={"status": "Postponed", "postponed_until": ["<=", now]}, pluck="name", order_by="postponed_until"
@@ -20,5 +20,6 @@ def reopen_due(now=None) -> list[str]:
         ticket.flags.ignore_permissions = True
         ticket.save()
         ticket.add_comment("Info", _("Reopened: postponed until {0}").format(format_datetime(until)))
-    frappe.db.commit()
+    if commit:
+        frappe.db.commit()
     return names

@@ -51,12 +51,13 @@ def sweep(status: SlaStatus, now: datetime) -> int:
     return len(rows)
 
 
-def run(now: datetime | None = None) -> dict[str, int]:
+def run(now: datetime | None = None, commit: bool = True) -> dict[str, int]:
     """Scheduler entry point (every minute)."""
     now = now or now_datetime()
     counts = {
         SlaStatus.BREACHED.value: sweep(SlaStatus.BREACHED, now),
         SlaStatus.WARNING.value: sweep(SlaStatus.WARNING, now),
     }
-    frappe.db.commit()
+    if commit:
+        frappe.db.commit()
     return counts

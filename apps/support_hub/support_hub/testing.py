@@ -1,0 +1,68 @@
+"""Fixtures shared by support_hub's Frappe tests: real users, policies and tickets on a real site."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import frappe
+from frappe.utils import get_system_timezone
+
+from support_hub.engine.calendar import naive
+
+MSK = ZoneInfo("Europe/Moscow")
+AGENT = "sh-test-agent@example.com"
+MANAGER = "sh-test-manager@example.com"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def msk(*args) -> datetime:
+    """A Moscow wall-clock time as the naive system-time-zone datetime Frappe stores."""
+    return naive(datetime(*args, tzinfo=MSK), get_system_timezone())
+
+
+def ensure_user(email: str, role: str) -> str:
+    if not frappe.db.exists("User", email):
+        user = frappe.get_doc(
+            {"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+        )
+        user.append("roles", {"role": role})
+        user.insert(ignore_permissions=True)
+    return email
+
+
+def ensure_policy(name: str, ticket_type: str | None, first_response: int, resolution: int, **extra) -> str:
+    if frappe.db.exists("SLA Policy", name):
+        frappe.delete_doc("SLA Policy", name, force=True, ignore_permissions=True)
+    frappe.get_doc(
+        {
+            "doctype": "SLA Policy",
+            "policy_name": name,
+            "ticket_type": ticket_type,
+            "time_zone": "Europe/Moscow",
+            "warning_minutes": 15,
+            "targets": [{"priority": "", "first_response_minutes": first_response, "resolution_minutes": resolution}],
+            "business_hours": [{"weekday": d, "start_time": "09:00:00", "end_time": "18:00:00"} for d in WEEKDAYS],
+            **extra,
+        }
+    ).insert(ignore_permissions=True)
+    return name
+
+
+def setup_support_world() -> None:
+    """Two users and two policies keyed by ticket type, as the SLA tests expect them."""
+    ensure_user(AGENT, "Support Agent")
+    ensure_user(MANAGER, "Support Manager")
+    for ticket_type in ("Support", "Implementation"):
+        if not frappe.db.exists("Ticket Type", ticket_type):
+            frappe.get_doc({"doctype": "Ticket Type", "type_name": ticket_type}).insert(ignore_permissions=True)
+    ensure_policy("Test Support", "Support", 60, 480)
+    ensure_policy("Test Implementation", "Implementation", 240, 2400)
+
+
+def make_ticket(**values):
+    values.setdefault("subject", "Payroll export fails")
+    values.setdefault("ticket_type", "Support")
+    values.setdefault("channel", "Email")
+    values.setdefault("raised_by", "customer@example.com")
+    return frappe.get_doc({"doctype": "Ticket", **values}).insert()
