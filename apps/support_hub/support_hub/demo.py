@@ -1,0 +1,195 @@
+"""Demo data for a site to click through: `bench --site S execute support_hub.demo.seed`.
+
+Idempotent: a site that already has demo tickets is left alone.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import frappe
+from frappe.desk.form.assign_to import add as assign
+from frappe.desk.doctype.tag.tag import add_tag
+from frappe.utils import add_to_date, get_system_timezone, now_datetime
+
+DEMO_PASSWORD = "support-demo"
+AGENTS = [
+    ("adelia@support.example", "Adelia", "Support Agent"),
+    ("boris@support.example", "Boris", "Support Agent"),
+    ("vera@support.example", "Vera", "Support Agent"),
+    ("ivan@support.example", "Ivan", "Support Agent"),
+]
+MANAGER = ("maria@support.example", "Maria", "Support Manager")
+CLAIMS = ("oleg@support.example", "Oleg", "Claims Officer")
+TEAMS = {"First Line": AGENTS[:3], "Implementation": AGENTS[2:]}
+TOPICS = [
+    ("Payroll", "First Line", "Support"),
+    ("Data import", "Implementation", "Implementation"),
+    ("Invoices", "First Line", "Support"),
+    ("Access and passwords", "First Line", "Support"),
+    ("Feature request", "Implementation", "Development"),
+]
+CUSTOMERS = [
+    ("Anna", "Petrova", "anna.petrova@romashka.example", "+7 912 345-67-01"),
+    ("Dmitry", "Sokolov", "d.sokolov@vector.example", "+7 912 345-67-02"),
+    ("Elena", "Kuznetsova", "elena@northwind.example", "+7 912 345-67-03"),
+    ("John", "Miller", "john.miller@contoso.example", "+1 415 555 0104"),
+    ("Olga", "Smirnova", "olga.s@alfa-trade.example", "+7 912 345-67-05"),
+    ("Pavel", "Volkov", "pavel@stroymarket.example", "+7 912 345-67-06"),
+]
+SUBJECTS = [
+    ("Payroll", "Зарплата за март не выгружается в банк"),
+    ("Payroll", "Не считается премия в расчёте зарплаты"),
+    ("Data import", "Импорт номенклатуры из Excel падает с ошибкой"),
+    ("Data import", "How do I import opening balances?"),
+    ("Invoices", "Invoice PDF shows the wrong VAT rate"),
+    ("Invoices", "Счёт не отправляется клиенту по почте"),
+    ("Access and passwords", "Сотрудник не может войти после смены пароля"),
+    ("Access and passwords", "Two-factor codes stopped arriving"),
+    ("Feature request", "Нужна выгрузка отчёта по складу в CSV"),
+    ("Feature request", "Please add a dark theme"),
+]
+STATUSES = [
+    "Open", "Open", "Open", "In Progress", "In Progress", "Waiting for Customer", "Postponed",
+    "In Development", "Solution Proposed", "Resolved", "Closed",
+]
+
+
+def _user(email: str, first_name: str, role: str) -> str:
+    if not frappe.db.exists("User", email):
+        user = frappe.get_doc(
+            {"doctype": "User", "email": email, "first_name": first_name, "send_welcome_email": 0,
+             "new_password": DEMO_PASSWORD}
+        )
+        user.append("roles", {"role": role})
+        user.insert(ignore_permissions=True)
+    return email
+
+
+def _contact(first: str, last: str, email: str, phone: str) -> str:
+    existing = frappe.db.get_value("Contact Email", {"email_id": email}, "parent")
+    if existing:
+        return existing
+    contact = frappe.get_doc({"doctype": "Contact", "first_name": first, "last_name": last})
+    contact.append("email_ids", {"email_id": email, "is_primary": 1})
+    contact.append("phone_nos", {"phone": phone, "is_primary_phone": 1})
+    return contact.insert(ignore_permissions=True).name
+
+
+def _setup_records() -> None:
+    for email, name, role in [*AGENTS, MANAGER, CLAIMS]:
+        _user(email, name, role)
+    for team, members in TEAMS.items():
+        if not frappe.db.exists("Support Team", team):
+            frappe.get_doc(
+                {"doctype": "Support Team", "team_name": team, "members": [{"user": m[0]} for m in members]}
+            ).insert(ignore_permissions=True)
+    for topic, team, ticket_type in TOPICS:
+        if not frappe.db.exists("Ticket Topic", topic):
+            frappe.get_doc(
+                {"doctype": "Ticket Topic", "topic_name": topic, "team": team, "ticket_type": ticket_type}
+            ).insert(ignore_permissions=True)
+    hours = [
+        {"weekday": d, "start_time": "09:00:00", "end_time": "18:00:00"}
+        for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+    ]
+    today = now_datetime().date()
+    policies = [
+        ("Support: first line", {"ticket_type": "Support"},
+         [("Urgent", 15, 120), ("Today", 60, 480), ("", 120, 960)]),
+        ("Implementation", {"ticket_type": "Implementation"}, [("", 240, 2400)]),
+        ("Development", {"ticket_type": "Development"}, [("", 480, 9600)]),
+    ]
+    for name, criteria, targets in policies:
+        if frappe.db.exists("SLA Policy", name):
+            continue
+        frappe.get_doc(
+            {
+                "doctype": "SLA Policy",
+                "policy_name": name,
+                **criteria,
+                "time_zone": get_system_timezone(),
+                "targets": [
+                    {"priority": p, "first_response_minutes": f, "resolution_minutes": r} for p, f, r in targets
+                ],
+                "business_hours": hours,
+                "holidays": [{"holiday_date": today + timedelta(days=40), "description": "Company day off"}],
+            }
+        ).insert(ignore_permissions=True)
+
+
+def seed(tickets: int = 44) -> str:
+    if frappe.db.exists("Ticket", {"subject": SUBJECTS[0][1]}):
+        return "demo data already present"
+    rng = random.Random(15)
+    _setup_records()
+    contacts = [(_contact(*c), c[2]) for c in CUSTOMERS]
+    now = now_datetime()
+    for i in range(tickets):
+        topic, subject = SUBJECTS[i % len(SUBJECTS)]
+        status = STATUSES[i % len(STATUSES)]
+        contact, email = contacts[i % len(contacts)]
+        opened = add_to_date(now, hours=-rng.randint(1, 240))
+        values = {
+            "doctype": "Ticket",
+            "subject": subject,
+            "description": f"<p>{subject}. Customer {email} reports it since {opened:%d.%m}.</p>",
+            "topic": topic,
+            "channel": rng.choice(["Email", "Telegram", "Web", "Phone"]),
+            "priority": rng.choice(["Urgent", "Today", "Within two days", "Within two days"]),
+            "contact": contact,
+            "raised_by": email,
+            "opened_on": opened,
+            "status": status,
+        }
+        if status == "Postponed":
+            values["postponed_until"] = add_to_date(now, days=rng.randint(1, 5))
+        if status == "In Development":
+            values.update(engineer=AGENTS[3][0], development_due=add_to_date(now, days=7).date())
+        if status in ("Resolved", "Closed"):
+            values["first_responded_on"] = add_to_date(opened, minutes=rng.randint(5, 90))
+            values["resolved_on"] = add_to_date(opened, hours=rng.randint(1, 30))
+        ticket = frappe.get_doc(values).insert(ignore_permissions=True)
+        _conversation(ticket, email, rng)
+        if i % 4:  # a quarter stays unassigned for the "Unassigned" queue
+            team = frappe.get_doc("Support Team", ticket.team) if ticket.team else None
+            agents = team.active_agents() if team else [AGENTS[0][0]]
+            assign({"doctype": "Ticket", "name": ticket.name, "assign_to": [agents[i % len(agents)]]}, ignore_permissions=True)
+        if i % 5 == 0:
+            add_tag("wish: csv export" if topic == "Feature request" else "vip", "Ticket", ticket.name)
+    frappe.db.commit()
+    return f"created {tickets} demo tickets"
+
+
+def _conversation(ticket, email: str, rng: random.Random) -> None:
+    """The customer's first message, and for most tickets an agent's reply."""
+    frappe.get_doc(
+        {
+            "doctype": "Communication",
+            "communication_type": "Communication",
+            "communication_medium": "Email",
+            "sent_or_received": "Received",
+            "sender": email,
+            "subject": ticket.subject,
+            "content": ticket.description,
+            "reference_doctype": "Ticket",
+            "reference_name": ticket.name,
+            "communication_date": ticket.opened_on,
+        }
+    ).insert(ignore_permissions=True)
+    if ticket.status != "Open" or rng.random() < 0.3:
+        frappe.get_doc(
+            {
+                "doctype": "Communication",
+                "communication_type": "Communication",
+                "communication_medium": "Email",
+                "sent_or_received": "Sent",
+                "recipients": email,
+                "subject": "Re: " + ticket.subject,
+                "content": "<p>Thank you, we are looking into it.</p>",
+                "reference_doctype": "Ticket",
+                "reference_name": ticket.name,
+                "communication_date": min(now_datetime(), add_to_date(ticket.opened_on, minutes=rng.randint(5, 300))),
+            }
+        ).insert(ignore_permissions=True)

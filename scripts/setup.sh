@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The setup command: on a fresh Debian/Ubuntu machine (as root) installs what Frappe needs,
+# MariaDB and Redis included, builds a Frappe v15 bench the standard way (or reuses the one at
+# $SUPPORT_HUB_BENCH), creates a site with support_hub and demo data, and serves it at
+# http://localhost:8000. Pass --no-start to stop after the site is ready.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+start=1
+[ "${1:-}" = "--no-start" ] && start=0
+[ "$(id -u)" = 0 ] || { say "run as root (it installs system packages and creates the bench user)"; exit 1; }
+export DEBIAN_FRONTEND=noninteractive UV_NATIVE_TLS=1
+
+install_system_packages() {
+	local need=()
+	command -v mysqld >/dev/null || command -v mariadbd >/dev/null || need+=(mariadb-server mariadb-client)
+	command -v redis-server >/dev/null || need+=(redis-server)
+	command -v node >/dev/null || need+=(nodejs npm)
+	command -v git >/dev/null || need+=(git)
+	python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv python3-dev)
+	command -v pkg-config >/dev/null || need+=(pkg-config libmariadb-dev build-essential)
+	if [ ${#need[@]} -gt 0 ]; then
+		say "installing ${need[*]}"
+		apt-get update -q && apt-get install -y -q "${need[@]}" >/dev/null
+	fi
+	command -v yarn >/dev/null || npm install -g yarn@1 >/dev/null
+}
+
+configure_mariadb() {
+	local conf=/etc/mysql/mariadb.conf.d/99-support-hub.cnf
+	if [ ! -f "$conf" ]; then
+		printf '[mysqld]\ncharacter-set-server = utf8mb4\ncollation-server = utf8mb4_unicode_ci\n\n[mysql]\ndefault-character-set = utf8mb4\n' >"$conf"
+		service mariadb restart >/dev/null 2>&1 || true
+	fi
+	start_mariadb
+	# Frappe logs in as root with a password; Debian's MariaDB root uses the unix socket only.
+	if ! mysql -uroot -p"$SUPPORT_HUB_DB_ROOT_PASSWORD" -e "select 1" >/dev/null 2>&1; then
+		mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('$SUPPORT_HUB_DB_ROOT_PASSWORD'); FLUSH PRIVILEGES;"
+	fi
+}
+
+make_bench() {
+	bench_present && return 0
+	local owner=frappe
+	id "$owner" >/dev/null 2>&1 || useradd -m -s /bin/bash "$owner"
+	if ! command -v bench >/dev/null; then
+		say "installing the bench CLI (frappe-bench from PyPI)"
+		python3 -m venv /opt/bench-cli
+		/opt/bench-cli/bin/pip install -q frappe-bench uv "setuptools<81"
+		ln -sf /opt/bench-cli/bin/bench /usr/local/bin/bench
+		ln -sf /opt/bench-cli/bin/uv /usr/local/bin/uv
+	fi
+	mkdir -p "$(dirname "$SUPPORT_HUB_BENCH")"
+	chown "$owner:$owner" "$(dirname "$SUPPORT_HUB_BENCH")"
+	say "bench init (Frappe version-15) at $SUPPORT_HUB_BENCH — this takes a while"
+	runuser -u "$owner" -- env UV_NATIVE_TLS=1 PATH="/usr/local/bin:$PATH" \
+		bench init --frappe-branch version-15 --python "$(command -v python3)" "$SUPPORT_HUB_BENCH"
+	runuser -u "$owner" -- "$SUPPORT_HUB_BENCH/env/bin/python" -m pip install -q "setuptools<81"
+}
+
+install_system_packages
+configure_mariadb
+make_bench
+start_bench_redis
+sync_app_into_bench
+ensure_site "$SUPPORT_HUB_SITE"
+say "loading demo data"
+bench_cmd --site "$SUPPORT_HUB_SITE" execute support_hub.demo.seed
+bench_cmd --site "$SUPPORT_HUB_SITE" enable-scheduler >/dev/null
+bench_cmd use "$SUPPORT_HUB_SITE" >/dev/null
+say "building support_hub's desk assets"
+bench_cmd build --app support_hub >/dev/null
+cat <<MSG
+
+support_hub is ready on $SUPPORT_HUB_SITE:
+  http://localhost:8000   Administrator / $SUPPORT_HUB_ADMIN_PASSWORD
+  agents: adelia@support.example, boris@support.example … manager: maria@support.example
+  (demo password: support-demo)
+MSG
+if [ "$start" = 1 ]; then
+	say "starting the bench (Ctrl+C stops it)"
+	cd "$SUPPORT_HUB_BENCH" && exec bench start
+fi
