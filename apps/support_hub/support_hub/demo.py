@@ -119,7 +119,17 @@ def _setup_records() -> None:
         ).insert(ignore_permissions=True)
 
 
+def finish_setup_wizard(time_zone: str = "Europe/Moscow") -> None:
+    """A demo site opens on the desk, not on Frappe's first-run wizard."""
+    from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+    if not frappe.get_system_settings("setup_complete"):
+        setup_complete({"language": "English", "country": "Russian Federation", "timezone": time_zone,
+                        "currency": "RUB"})
+
+
 def seed(tickets: int = 44) -> str:
+    finish_setup_wizard()
     if frappe.db.exists("Ticket", {"subject": SUBJECTS[0][1]}):
         return "demo data already present"
     rng = random.Random(15)
@@ -130,7 +140,8 @@ def seed(tickets: int = 44) -> str:
         topic, subject = SUBJECTS[i % len(SUBJECTS)]
         status = STATUSES[i % len(STATUSES)]
         contact, email = contacts[i % len(contacts)]
-        opened = add_to_date(now, hours=-rng.randint(1, 240))
+        # Mostly recent, so the queue shows every SLA state: on track, warning and breached.
+        opened = add_to_date(now, minutes=-rng.choice([20, 50, 90, 180, 400, 900, 1500, 3000, 6000]))
         values = {
             "doctype": "Ticket",
             "subject": subject,

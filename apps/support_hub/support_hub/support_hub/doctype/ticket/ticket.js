@@ -3,6 +3,9 @@
 frappe.ui.form.on("Ticket", {
 	refresh(frm) {
 		support_hub.sla.show_on_form(frm);
+		// Without ERPNext (or another customer doctype) the contact is the customer.
+		const has_customer = !!(frappe.boot.support_hub && frappe.boot.support_hub.has_customer);
+		frm.toggle_display(["customer_type", "customer"], has_customer);
 		if (!frm.is_new()) {
 			frm.trigger("render_customer_history");
 		}
