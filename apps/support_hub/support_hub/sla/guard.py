@@ -51,9 +51,9 @@ def record_sla_changes(doc) -> None:
         reason = doc.flags.sla_change_reason
         text = _("SLA changed by {0}").format(frappe.utils.get_fullname(frappe.session.user))
         if reason:
-            text += " (" + _(reason) + ")"
+            text += f" ({reason})"
         doc.add_comment("Info", text + ": " + "; ".join(parts))
-        if reason in ("set by hand", "policy chosen by hand"):
+        if doc.flags.sla_changed_by_hand:
             for f in changed:
                 record_change(doc.name, _TARGET_OF[f], before.get(f), doc.get(f))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import frappe
+from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, now_datetime
 
 from support_hub.engine import sla
@@ -58,12 +59,16 @@ def apply(doc, now: datetime | None = None) -> None:
     manual_policy = before is not None and _changed(doc, before, "sla_policy")
     reselection = sla.needs_reselection(None if before is None else facts(before), facts(doc))
     if manual_dues:
-        doc.flags.sla_change_reason = "set by hand"  # the dates stand as given
+        doc.flags.sla_changed_by_hand = True  # the dates stand as given
+        doc.flags.sla_change_reason = _("set by hand")
     elif manual_policy and doc.sla_policy in policies:
-        doc.flags.sla_change_reason = "policy chosen by hand"
+        doc.flags.sla_changed_by_hand = True
+        doc.flags.sla_change_reason = _("policy chosen by hand")
         _set_deadlines(doc, policies[doc.sla_policy])
     elif reselection or not doc.sla_policy:
-        doc.flags.sla_change_reason = "{} changed".format(", ".join(reselection.reasons)) if reselection else None
+        if reselection and before is not None:
+            labels = ", ".join(_(doc.meta.get_label(f)) for f in reselection.reasons)
+            doc.flags.sla_change_reason = _("{0} changed").format(labels)
         chosen = sla.select_policy(policies.values(), facts(doc))
         doc.sla_policy = chosen.name if chosen else None
         if chosen:
@@ -105,7 +110,7 @@ def _track_pause(doc, policy: sla.Policy | None, now: datetime) -> None:
                     shifted = sla.shift_for_pause(calendar, _aware(doc.get(fieldname)), since, now)
                     doc.set(fieldname, _naive(shifted))
         doc.sla_paused_since = None
-        doc.flags.sla_change_reason = doc.flags.sla_change_reason or "clock resumed after a pause"
+        doc.flags.sla_change_reason = doc.flags.sla_change_reason or _("clock resumed after a pause")
 
 
 def clock(doc) -> sla.Clock:

@@ -54,7 +54,7 @@ class TestTicketSla(FrappeTestCase):
             filters={"reference_doctype": "Ticket", "reference_name": ticket.name, "comment_type": "Info"},
             pluck="content",
         )
-        self.assertTrue(any("ticket_type changed" in c and "Test Support → Test Implementation" in c for c in comments), comments)
+        self.assertTrue(any("Ticket Type changed" in c and "Test Support → Test Implementation" in c for c in comments), comments)
         # an automatic re-selection is not a hand-made change: no "Changed" event for managers
         self.assertFalse(frappe.db.exists("SLA Event", {"ticket": ticket.name, "event": "Changed"}))
 
