@@ -55,9 +55,14 @@ start_bench_redis() {
 # Put this checkout's app into the bench (a copy, so the bench's owner can read it wherever the
 # checkout lives) and make sure the bench's Python environment has it and its dependencies.
 sync_app_into_bench() {
-	local target="$SUPPORT_HUB_BENCH/apps/support_hub" marker
+	local target="$SUPPORT_HUB_BENCH/apps/support_hub" marker built
+	# Built desk assets live in the app folder (public/dist): keep them across the refresh.
+	built="$(mktemp -d)"
+	[ -d "$target/support_hub/public/dist" ] && mv "$target/support_hub/public/dist" "$built/"
 	rm -rf "$target"
 	cp -a "$REPO_ROOT/apps/support_hub" "$target"
+	[ -d "$built/dist" ] && mv "$built/dist" "$target/support_hub/public/"
+	rm -rf "$built"
 	find "$target" -name __pycache__ -prune -exec rm -rf {} +
 	chown -R "$(bench_owner):$(bench_owner)" "$target"
 	local apps="$SUPPORT_HUB_BENCH/sites/apps.txt"
