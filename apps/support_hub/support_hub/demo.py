@@ -145,7 +145,7 @@ def seed(tickets: int = 44) -> str:
         values = {
             "doctype": "Ticket",
             "subject": subject,
-            "description": f"<p>{subject}. Customer {email} reports it since {opened:%d.%m}.</p>",
+            "description": f"<p>{subject}</p><p>Reported on {opened:%d.%m} by the customer.</p>",
             "topic": topic,
             "channel": rng.choice(["Email", "Telegram", "Web", "Phone"]),
             "priority": rng.choice(["Urgent", "Today", "Within two days", "Within two days"]),
