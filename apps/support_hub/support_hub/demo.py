@@ -9,7 +9,6 @@ import random
 from datetime import timedelta
 
 import frappe
-from frappe.desk.form.assign_to import add as assign
 from frappe.desk.doctype.tag.tag import add_tag
 from frappe.utils import add_to_date, get_system_timezone, now_datetime
 
@@ -27,7 +26,7 @@ TOPICS = [
     ("Payroll", "First Line", "Support"),
     ("Data import", "Implementation", "Implementation"),
     ("Invoices", "First Line", "Support"),
-    ("Access and passwords", "First Line", "Support"),
+    ("Access and passwords", "Support", "Support"),  # the default team has no agents: the "Unassigned" queue
     ("Feature request", "Implementation", "Development"),
 ]
 CUSTOMERS = [
@@ -90,6 +89,15 @@ def _setup_records() -> None:
             frappe.get_doc(
                 {"doctype": "Ticket Topic", "topic_name": topic, "team": team, "ticket_type": ticket_type}
             ).insert(ignore_permissions=True)
+    rules = [
+        ("Payroll", 10, "зарплата\nпремия\npayroll", {"assign_to_team": "First Line", "set_priority": "Today",
+                                                      "add_tags": "payroll"}),
+        ("Import", 20, "импорт\nimport\nвыгрузка", {"assign_to_team": "Implementation", "team_strategy": "Least Open"}),
+    ]
+    for name, sequence, keywords, actions in rules:
+        if not frappe.db.exists("Routing Rule", name):
+            frappe.get_doc({"doctype": "Routing Rule", "rule_name": name, "sequence": sequence, "keywords": keywords,
+                            **actions}).insert(ignore_permissions=True)
     hours = [
         {"weekday": d, "start_time": "09:00:00", "end_time": "18:00:00"}
         for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -163,10 +171,6 @@ def seed(tickets: int = 44) -> str:
             values["resolved_on"] = add_to_date(opened, hours=rng.randint(1, 30))
         ticket = frappe.get_doc(values).insert(ignore_permissions=True)
         _conversation(ticket, email, rng)
-        if i % 4:  # a quarter stays unassigned for the "Unassigned" queue
-            team = frappe.get_doc("Support Team", ticket.team) if ticket.team else None
-            agents = team.active_agents() if team else [AGENTS[0][0]]
-            assign({"doctype": "Ticket", "name": ticket.name, "assign_to": [agents[i % len(agents)]]}, ignore_permissions=True)
         if i % 5 == 0:
             add_tag("wish: csv export" if topic == "Feature request" else "vip", "Ticket", ticket.name)
     frappe.db.commit()

@@ -8,6 +8,7 @@ app_license = "MIT"
 app_include_js = "support_hub.bundle.js"
 
 after_install = "support_hub.setup.install.after_install"
+after_migrate = "support_hub.setup.install.after_migrate"
 boot_session = "support_hub.setup.boot.boot_session"
 
 fixtures = [
@@ -16,7 +17,10 @@ fixtures = [
 
 doc_events = {
     "Communication": {
-        "after_insert": "support_hub.sla.first_response.on_communication_insert",
+        "after_insert": [
+            "support_hub.sla.first_response.on_communication_insert",
+            "support_hub.automation.waiting.reopen_on_customer_reply",
+        ],
     },
     "SLA Policy": {
         "on_update": "support_hub.sla.policies.forget_cached_policies",
@@ -26,6 +30,10 @@ doc_events = {
 
 scheduler_events = {
     "cron": {
-        "* * * * *": ["support_hub.sla.sweep.run", "support_hub.sla.postponed.reopen_due"],
+        "* * * * *": [
+            "support_hub.sla.sweep.run",
+            "support_hub.sla.postponed.reopen_due",
+            "support_hub.automation.waiting.run",
+        ],
     },
 }

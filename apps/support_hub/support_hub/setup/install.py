@@ -16,7 +16,25 @@ def _ensure(doctype: str, name: str, values: dict) -> None:
         frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
 
 
+def ensure_support_owner_field() -> None:
+    """ERPNext's Customer gets a "Support Owner": the person who receives that customer's tickets first."""
+    if not frappe.db.exists("DocType", "Customer"):
+        return
+    from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+    create_custom_fields(
+        {"Customer": [{"fieldname": "support_owner", "label": "Support Owner", "fieldtype": "Link",
+                       "options": "User", "insert_after": "account_manager" if frappe.get_meta("Customer").has_field("account_manager") else None}]},
+        update=True,
+    )
+
+
+def after_migrate() -> None:
+    ensure_support_owner_field()
+
+
 def after_install() -> None:
+    ensure_support_owner_field()
     for name, rank, is_default in PRIORITIES:
         _ensure("Ticket Priority", name, {"priority_name": name, "rank": rank, "is_default": is_default})
     for name in TICKET_TYPES:

@@ -3,6 +3,9 @@
 import frappe
 from frappe.model.document import Document
 
+from frappe.utils import now_datetime
+
+from support_hub.automation import auto_reply, routing, waiting
 from support_hub.sla import ticket_clock
 from support_hub.sla.guard import record_sla_changes, refuse_unpermitted_edit
 
@@ -14,10 +17,19 @@ class Ticket(Document):
         refuse_unpermitted_edit(self)
         super().validate_higher_perm_levels()
 
+    def before_insert(self):
+        routing.before_insert(self)
+
+    def after_insert(self):
+        routing.after_insert(self)
+        if not self.flags.skip_auto_reply:
+            auto_reply.send_for_new_ticket(self)
+
     def validate(self):
         self.fill_from_topic()
         self.fill_defaults()
         ticket_clock.apply(self)
+        waiting.track(self, None if self.is_new() else self.get_doc_before_save(), now_datetime())
 
     def on_update(self):
         record_sla_changes(self)

@@ -1,0 +1,71 @@
+"""The auto-reply sent right after a ticket is created: which template, rendered over the ticket,
+with the expected answer time in the customer's words, on the ticket's own channel."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from support_hub.automation import channels, log
+from support_hub.engine import replies
+from support_hub.sla.policies import enabled_policies
+from support_hub.sla.ticket_clock import _aware
+
+
+def templates() -> tuple[list[replies.AutoReplyTemplate], dict[str, frappe._dict]]:
+    rows = frappe.get_all(
+        "Auto Reply", filters={"enabled": 1}, fields=["name", "channel", "send_when", "language", "subject", "template"],
+        order_by="creation asc",
+    )
+    lines: dict[str, dict[str, str]] = {}
+    if rows:
+        for line in frappe.get_all(
+            "Auto Reply Channel Line",
+            filters={"parenttype": "Auto Reply", "parent": ["in", [r.name for r in rows]]},
+            fields=["parent", "channel", "line"],
+        ):
+            lines.setdefault(line.parent, {})[line.channel] = line.line
+    engine_templates = [
+        replies.AutoReplyTemplate(r.name, r.channel or None, r.send_when or replies.ANY, r.template, lines.get(r.name, {}))
+        for r in rows
+    ]
+    return engine_templates, {r.name: r for r in rows}
+
+
+def render(row, context: dict) -> tuple[str, str]:
+    subject = frappe.render_template(row.subject or "{{ doc.subject }}", context)
+    body = frappe.render_template(row.template, context)
+    if context.get("extra_line"):
+        body += "\n\n" + context["extra_line"]
+    return subject, body
+
+
+def context_for(ticket, choice: replies.AutoReplyChoice, calendar, language: str) -> dict:
+    return replies.build_context(
+        choice, now=_aware(now_datetime()), tz=calendar.tz, lang=language or "ru", doc=ticket,
+    )
+
+
+def send_for_new_ticket(ticket) -> str | None:
+    """Called once the ticket exists; returns the Communication sent, if any."""
+    policy = enabled_policies().get(ticket.sla_policy)
+    if policy is None:
+        return None  # without a policy there is no promise to make
+    engine_templates, rows = templates()
+    choice = replies.choose_auto_reply(
+        ticket.channel, _aware(ticket.opened_on or now_datetime()), _aware(ticket.first_response_due),
+        policy.calendar, engine_templates,
+    )
+    if choice is None:
+        return None
+    row = rows[choice.template.name]
+    subject, body = render(row, context_for(ticket, choice, policy.calendar, row.language))
+    key = f"{ticket.name}|auto-reply"
+    if log.already_done(key):
+        return None
+    communication = channels.send(ticket, subject, frappe.utils.escape_html(body).replace("\n", "<br>"))
+    if communication:
+        reason = _("Auto-reply «{0}» sent ({1})").format(row.name, _(choice.situation))
+        log.record(ticket, "Auto Reply", row.name, "send", reason, dedupe_key=key, timeline=reason)
+    return communication

@@ -1,0 +1,51 @@
+"""Sending a message to a ticket's customer on the ticket's own channel.
+
+Every message lands on the ticket as a Communication. E-mail (and web tickets, whose answers come
+by e-mail) go through Frappe's Email Queue; other channels register a sender here (Telegram does,
+once its integration is installed); phone tickets get no automatic messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import frappe
+from frappe.core.doctype.communication.email import _make as make_communication
+
+# channel -> callable(ticket, subject, html) -> communication name or None
+SENDERS: dict[str, Callable] = {}
+NO_MESSAGE_CHANNELS = {"Phone"}
+
+
+def register(channel: str, sender: Callable) -> None:
+    SENDERS[channel] = sender
+
+
+def send_email(ticket, subject: str, html: str) -> str | None:
+    if not ticket.raised_by or "@" not in ticket.raised_by:
+        return None
+    has_account = bool(frappe.db.exists("Email Account", {"enable_outgoing": 1}))
+    # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
+    result = make_communication(
+        doctype="Ticket",
+        name=ticket.name,
+        subject=subject,
+        content=html,
+        recipients=ticket.raised_by,
+        sender=frappe.db.get_value("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}, "email_id")
+        if has_account else None,
+        send_email=has_account,
+        communication_type="Automated Message",
+    )
+    return result["name"]
+
+
+def send(ticket, subject: str, html: str) -> str | None:
+    """Deliver to the customer; returns the Communication's name, None when the channel takes none."""
+    channel = ticket.channel or "Email"
+    if channel in NO_MESSAGE_CHANNELS:
+        return None
+    sender = SENDERS.get(channel)
+    if sender is None:
+        sender = send_email  # Web and Internal tickets are answered by e-mail too
+    return sender(ticket, subject, html)

@@ -1,0 +1,37 @@
+"""The "why" of every automatic action: one Support Automation Log row and one timeline entry.
+
+The log row's dedupe key is also what makes a step happen exactly once: the row is inserted in the
+same transaction as the action, and a second attempt with the same key is refused by the unique index.
+"""
+
+from __future__ import annotations
+
+import frappe
+
+
+def already_done(dedupe_key: str) -> bool:
+    return bool(frappe.db.exists("Support Automation Log", {"dedupe_key": dedupe_key}))
+
+
+def record(ticket, automation: str, rule: str | None, action: str, reason: str, dedupe_key: str | None = None,
+           timeline: str | None = None) -> bool:
+    """Log an automatic action; False (and nothing written) when its dedupe key was used before."""
+    if dedupe_key and already_done(dedupe_key):
+        return False
+    try:
+        frappe.get_doc(
+            {
+                "doctype": "Support Automation Log",
+                "ticket": ticket.name,
+                "automation": automation,
+                "rule": rule,
+                "action": action,
+                "reason": reason,
+                "dedupe_key": dedupe_key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}",
+            }
+        ).insert(ignore_permissions=True)
+    except frappe.UniqueValidationError:
+        return False  # a concurrent run got there first
+    if timeline:
+        ticket.add_comment("Info", timeline)
+    return True

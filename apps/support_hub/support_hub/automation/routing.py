@@ -1,0 +1,168 @@
+"""Routing of new tickets: rules decide type, topic, priority, tags and who gets the ticket.
+
+The matching itself is the engine's (support_hub.engine.routing); this module loads the rules,
+picks agents inside teams (round robin or least open), and writes the result with Frappe's own
+assignment (ToDo) and tags, plus one readable timeline entry saying why.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.desk.doctype.tag.tag import add_tag
+from frappe.desk.form.assign_to import add as add_assignment
+from frappe.utils import get_fullname, strip_html
+
+from support_hub.automation import log
+from support_hub.engine import routing as engine
+
+_cache: dict[str, tuple[tuple, engine.CompiledRules]] = {}
+
+
+def rule_from_row(row) -> engine.RoutingRule:
+    return engine.RoutingRule(
+        name=row.name,
+        keywords=[line.strip() for line in (row.keywords or "").splitlines() if line.strip()],
+        channel=row.channel or None,
+        ticket_type=row.ticket_type or None,
+        topic=row.topic or None,
+        customer=row.customer or None,
+        assign_to_user=row.assign_to_user or None,
+        assign_to_team=row.assign_to_team or None,
+        team_strategy=row.team_strategy or engine.ROUND_ROBIN,
+        set_ticket_type=row.set_ticket_type or None,
+        set_topic=row.set_topic or None,
+        set_priority=row.set_priority or None,
+        add_tags=[t.strip() for t in (row.add_tags or "").split(",") if t.strip()],
+        enabled=bool(row.enabled),
+        order=row.sequence or 0,
+    )
+
+
+_FIELDS = ["name", "keywords", "channel", "ticket_type", "topic", "customer", "assign_to_user", "assign_to_team",
+           "team_strategy", "set_ticket_type", "set_topic", "set_priority", "add_tags", "enabled", "sequence"]
+
+
+def compiled_rules() -> engine.CompiledRules:
+    """Enabled rules, compiled once per change and process."""
+    stamp = tuple(frappe.db.sql("select count(*), max(modified) from `tabRouting Rule` where enabled = 1")[0])
+    cached = _cache.get(frappe.local.site)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    rows = frappe.get_all("Routing Rule", filters={"enabled": 1}, fields=_FIELDS, order_by="sequence asc, name asc")
+    compiled = engine.compile_rules(rule_from_row(r) for r in rows)
+    _cache[frappe.local.site] = (stamp, compiled)
+    return compiled
+
+
+def ticket_text(doc) -> engine.TicketText:
+    return engine.TicketText(
+        subject=doc.subject or "",
+        description=strip_html(doc.description or ""),
+        first_message=doc.flags.first_message or "",
+        channel=doc.channel or None,
+        ticket_type=doc.ticket_type or None,
+        topic=doc.topic or None,
+        customer=doc.customer or None,
+    )
+
+
+def account_manager(doc) -> str | None:
+    """The customer's support owner, where the customer record has such a field."""
+    if not (doc.customer and doc.customer_type):
+        return None
+    fieldname = frappe.db.get_single_value("Support Hub Settings", "account_manager_field") or "support_owner"
+    if not frappe.get_meta(doc.customer_type).has_field(fieldname):
+        return None
+    owner = frappe.db.get_value(doc.customer_type, doc.customer, fieldname)
+    return owner if owner and frappe.db.get_value("User", owner, "enabled") else None
+
+
+def before_insert(doc) -> None:
+    """Decide before the ticket is saved, so type and priority are in place for its SLA."""
+    decision = engine.route(compiled_rules(), ticket_text(doc), account_manager(doc))
+    doc.flags.routing_decision = decision
+    if decision is None:
+        return
+    doc.ticket_type = decision.set_ticket_type or doc.ticket_type
+    doc.topic = decision.set_topic or doc.topic
+    doc.priority = decision.set_priority or doc.priority
+    if decision.assign_to_team:
+        doc.team = decision.assign_to_team
+
+
+def after_insert(doc) -> None:
+    """Assign, tag and explain, once the ticket exists."""
+    decision = doc.flags.routing_decision
+    if decision is not None:
+        for tag in decision.add_tags:
+            add_tag(tag, "Ticket", doc.name)
+    if doc.get("_assign") and doc._assign not in ("[]", ""):
+        return  # someone assigned it already (e.g. created from the desk with an assignee)
+    user, how = _assignee(doc, decision)
+    if not user:
+        return
+    add_assignment({"doctype": "Ticket", "name": doc.name, "assign_to": [user]}, ignore_permissions=True)
+    who = get_fullname(user)
+    if decision is not None and decision.rule:
+        text = _("Assigned to {0} by routing rule «{1}»: {2}").format(who, decision.rule, decision.why)
+        if decision.assigned_by == "account manager":
+            text = _("Assigned to {0}, the customer's account manager; routing rule «{1}»: {2}").format(
+                who, decision.rule, decision.why)
+    elif how == "account manager":
+        text = _("Assigned to {0}, the customer's account manager").format(who)
+    else:
+        text = _("Assigned to {0}: no routing rule matched, {1} of team {2}").format(who, _(how), doc.team)
+    log.record(doc, "Routing", decision.rule if decision else None, f"assign {user}", text, timeline=text)
+
+
+def _assignee(doc, decision) -> tuple[str | None, str]:
+    if decision is not None and decision.assign_to_user:
+        return decision.assign_to_user, decision.assigned_by or "rule"
+    team = (decision.assign_to_team if decision else None) or doc.team
+    team = team or frappe.db.get_single_value("Support Hub Settings", "default_team")
+    if not team:
+        return None, ""
+    strategy = (decision.team_strategy if decision and decision.assign_to_team else None) or engine.ROUND_ROBIN
+    return pick_agent(team, strategy), ("round robin" if strategy == engine.ROUND_ROBIN else "least open tickets")
+
+
+def pick_agent(team: str, strategy: str) -> str | None:
+    agents = frappe.get_all(
+        "Support Team Member",
+        filters={"parenttype": "Support Team", "parent": team, "active": 1},
+        pluck="user",
+        order_by="idx asc",
+    )
+    enabled = set(frappe.get_all("User", filters={"name": ["in", agents], "enabled": 1}, pluck="name")) if agents else set()
+    agents = [a for a in agents if a in enabled]
+    if not agents:
+        return None
+    if strategy == engine.LEAST_OPEN:
+        counts = {
+            row.allocated_to: row.open
+            for row in frappe.get_all(
+                "ToDo",
+                filters={"status": "Open", "reference_type": "Ticket", "allocated_to": ["in", agents]},
+                fields=["allocated_to", "count(*) as open"],
+                group_by="allocated_to",
+            )
+        }
+        return engine.pick_least_open(counts, agents)
+    # Lock the team row so simultaneous tickets take turns instead of landing on the same agent.
+    last = frappe.db.get_value("Support Team", team, "last_assigned", for_update=True)
+    chosen = engine.pick_round_robin(agents, last)
+    frappe.db.set_value("Support Team", team, "last_assigned", chosen, update_modified=False)
+    return chosen
+
+
+def explain(rule_name: str, text: str) -> dict:
+    """For the rule's Test button: does this text match, and why."""
+    row = frappe.get_doc("Routing Rule", rule_name)
+    compiled = engine.compile_rules([rule_from_row(row)])
+    decision = engine.route(compiled, engine.TicketText(subject="", description=text, channel=row.channel or None,
+                                                        ticket_type=row.ticket_type or None, topic=row.topic or None,
+                                                        customer=row.customer or None))
+    if decision is None:
+        return {"matched": False, "why": ""}
+    return {"matched": True, "why": decision.why}

@@ -1,0 +1,121 @@
+# Copyright (c) 2026, support_hub developers. License: MIT.
+
+import frappe
+from frappe.desk.form.assign_to import get as get_assignments
+from frappe.tests.utils import FrappeTestCase, change_settings
+
+from support_hub.support_hub.doctype.routing_rule.routing_rule import test_rule as run_test_button
+from support_hub.testing import ensure_user, make_ticket, setup_support_world
+
+AGENTS = ["sh-route-1@example.com", "sh-route-2@example.com", "sh-route-3@example.com"]
+OWNER = "sh-account-owner@example.com"
+
+
+def assignees(ticket) -> list[str]:
+    return [a.owner for a in get_assignments({"doctype": "Ticket", "name": ticket.name})]
+
+
+def timeline(ticket) -> list[str]:
+    return frappe.get_all(
+        "Comment",
+        filters={"reference_doctype": "Ticket", "reference_name": ticket.name, "comment_type": "Info"},
+        pluck="content",
+    )
+
+
+def make_rule(name, keywords, **actions):
+    if frappe.db.exists("Routing Rule", name):
+        frappe.delete_doc("Routing Rule", name, force=True, ignore_permissions=True)
+    return frappe.get_doc({"doctype": "Routing Rule", "rule_name": name, "keywords": keywords, **actions}).insert(
+        ignore_permissions=True
+    )
+
+
+class TestRouting(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_support_world()
+        for agent in AGENTS:
+            ensure_user(agent, "Support Agent")
+        ensure_user(OWNER, "Support Agent")
+        for team, members in (("Payroll Desk", AGENTS[:2]), ("Front Desk", AGENTS)):
+            if frappe.db.exists("Support Team", team):
+                frappe.delete_doc("Support Team", team, force=True, ignore_permissions=True)
+            frappe.get_doc(
+                {"doctype": "Support Team", "team_name": team, "members": [{"user": u} for u in members]}
+            ).insert(ignore_permissions=True)
+        frappe.db.delete("Routing Rule")
+        make_rule("Payroll", "зарплата\nвыгрузка в банк", sequence=10, assign_to_team="Payroll Desk",
+                  set_priority="Urgent", add_tags="payroll")
+        make_rule("Cats", "кот", sequence=20, assign_to_user=AGENTS[2])
+        make_rule("Invoices", "invoice", sequence=30, assign_to_user=AGENTS[2], set_ticket_type="Implementation")
+
+    def test_word_form_match_assigns_round_robin_and_explains(self):
+        first = make_ticket(subject="Не пришли зарплаты за март")
+        second = make_ticket(subject="Зарплату не выгрузили")
+        third = make_ticket(subject="Зарплатная ведомость пустая")
+        people = [assignees(t)[0] for t in (first, second, third)]
+        self.assertEqual(people[0], people[2])
+        self.assertEqual(sorted(people[:2]), sorted(AGENTS[:2]))
+        self.assertEqual(first.priority, "Urgent")
+        self.assertIn("payroll", frappe.get_doc("Ticket", first.name).get_tags())
+        entry = timeline(first)
+        self.assertTrue(any("routing rule «Payroll»" in c and "«зарплаты» ~ «зарплата»" in c for c in entry), entry)
+        log = frappe.get_all("Support Automation Log", filters={"ticket": first.name}, fields=["automation", "rule"])
+        self.assertEqual([(r.automation, r.rule) for r in log], [("Routing", "Payroll")])
+
+    def test_phrase_and_english_forms(self):
+        ticket = make_ticket(subject="Invoicing is broken for March")
+        self.assertEqual(assignees(ticket), [AGENTS[2]])
+        self.assertEqual(ticket.ticket_type, "Implementation")
+        self.assertEqual(ticket.sla_policy, "Test Implementation")  # routing ran before the SLA was chosen
+        phrase = make_ticket(subject="Проблема", description="<p>Не проходит выгрузка зарплаты в банк</p>")
+        self.assertIn(assignees(phrase)[0], AGENTS[:2])
+
+    def test_no_false_hits_and_unmatched_tickets_go_to_the_default_team(self):
+        with change_settings("Support Hub Settings", default_team="Front Desk"):
+            ticket = make_ticket(subject="Котировки валют не обновляются", team=None)
+        self.assertEqual(len(assignees(ticket)), 1)
+        self.assertTrue(any("no routing rule matched" in c for c in timeline(ticket)), timeline(ticket))
+        self.assertFalse(frappe.db.exists("Support Automation Log", {"ticket": ticket.name, "rule": "Cats"}))
+
+    def test_least_open_strategy(self):
+        make_rule("Least", "склад", sequence=5, assign_to_team="Front Desk", team_strategy="Least Open")
+        for _ in range(2):
+            make_ticket(subject="Зарплата")  # loads the payroll agents
+        picked = assignees(make_ticket(subject="Остатки на складе"))
+        self.assertEqual(picked, [AGENTS[2]])
+
+    def test_account_manager_gets_the_ticket_first(self):
+        from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+        create_custom_fields({"Contact": [{"fieldname": "support_owner", "fieldtype": "Link", "options": "User",
+                                           "label": "Support Owner"}]})
+        contact = frappe.get_doc({"doctype": "Contact", "first_name": "Key", "last_name": "Client",
+                                  "support_owner": OWNER}).insert(ignore_permissions=True)
+        ticket = make_ticket(subject="Зарплата не считается", customer_type="Contact", customer=contact.name)
+        self.assertEqual(assignees(ticket), [OWNER])
+        self.assertEqual(ticket.priority, "Urgent")  # the rule's other actions still apply
+        self.assertTrue(any("account manager" in c for c in timeline(ticket)), timeline(ticket))
+
+    def test_bad_rules_are_refused_with_a_clear_message(self):
+        with self.assertRaises(frappe.ValidationError) as caught:
+            make_rule("Empty", "  \n ", assign_to_user=AGENTS[0])
+        self.assertIn("no keywords", str(caught.exception))
+        with self.assertRaises(frappe.ValidationError) as caught:
+            make_rule("No action", "зарплата")
+        self.assertIn("no action", str(caught.exception))
+        with self.assertRaises(frappe.ValidationError) as caught:
+            make_rule("Ghost", "зарплата", assign_to_user="nobody-here@example.com")
+        self.assertIn("nobody-here@example.com", str(caught.exception))
+
+    def test_test_button_explains_and_checks_permission(self):
+        self.assertEqual(run_test_button("Payroll", "Где мои зарплаты?"), {"matched": True, "why": "«зарплаты» ~ «зарплата»"})
+        self.assertFalse(run_test_button("Cats", "котировки и банк")["matched"])
+        frappe.set_user("Guest")
+        try:
+            with self.assertRaises(frappe.PermissionError):
+                run_test_button("Payroll", "зарплата")
+        finally:
+            frappe.set_user("Administrator")

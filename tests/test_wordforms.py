@@ -1,0 +1,204 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from support_hub.engine.wordforms import MIN_STEM, Phrase, keys, same_word, text_keys, tokens, words
+
+
+def match(keyword, text):
+    return Phrase(keyword).match(text_keys(text))
+
+
+# ----- tokens -------------------------------------------------------------------------------------
+
+
+def test_tokens_lowercase_fold_yo_and_drop_punctuation():
+    assert tokens("Ёлка, ЗАРПЛАТА! invoice-123 (счёт)…") == ["елка", "зарплата", "invoice", "123", "счет"]
+
+
+def test_tokens_split_on_underscore_and_keep_digits():
+    assert tokens("order_42 1С v2") == ["order", "42", "1с", "v2"]
+
+
+def test_words_align_with_tokens():
+    text = "Не пришла Зарплата, invoice #12!"
+    assert len(words(text)) == len(tokens(text))
+    assert words(text)[2] == "Зарплата"
+
+
+def test_empty_text():
+    assert tokens("") == [] and text_keys("  ,.;") == []
+
+
+# ----- word forms -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["зарплаты", "зарплату", "зарплатой", "Зарплате", "зарплатный", "зарплатная", "зарплатного"])
+def test_russian_noun_matches_its_forms_and_adjective(form):
+    assert same_word("зарплата", form)
+
+
+@pytest.mark.parametrize("form", ["импортировать", "импортирует", "импортировали", "импорта", "импортом"])
+def test_russian_noun_matches_derived_verb(form):
+    assert same_word("импорт", form)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("банк", "банковский"),
+        ("налог", "налоговая"),
+        ("выгрузка", "выгрузить"),
+        ("удаление", "удалили"),
+        ("блокировка", "блокировать"),
+        ("счет", "счёта"),
+        ("сервер", "серверный"),
+    ],
+)
+def test_related_russian_words(a, b):
+    assert same_word(a, b)
+
+
+@pytest.mark.parametrize("form", ["invoicing", "invoices", "Invoiced", "INVOICE"])
+def test_english_forms(form):
+    assert same_word("invoice", form)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("кот", "котировки"),
+        ("кот", "котировать"),
+        ("бан", "банк"),
+        ("бан", "банковский"),
+        ("ban", "bank"),
+        ("cat", "catalog"),
+        ("оса", "ось"),  # both Snowball-stem to "ос": too short a stem to trust
+        ("банк", "банить"),
+    ],
+)
+def test_no_false_hits(a, b):
+    assert not same_word(a, b)
+
+
+def test_stem_derived_keys_are_never_shorter_than_min_stem_unless_the_lemma_is():
+    for word in ["кот", "оса", "ось", "банить", "сеть", "сетевой", "ошибка", "стали"]:
+        k = keys(word)
+        short = [key for key in k if len(key) < MIN_STEM]
+        # a short key may only be the lemma itself (then it is the only key)
+        assert len(short) <= 1
+        if short:
+            assert k == frozenset(short)
+
+
+def test_yo_and_case_do_not_matter():
+    assert keys("СЧЁТ") == keys("счет") == keys("Счёт")
+
+
+def test_keyboard_lookalikes():
+    assert keys("1C") == keys("1С")  # Latin C and Cyrillic С
+    assert same_word("зaрплата", "зарплата")  # Latin a inside a Russian word
+    assert same_word("invоice", "invoices")  # Cyrillic о inside an English word
+
+
+def test_keys_are_cached():
+    keys.cache_clear()
+    keys("зарплаты")
+    keys("зарплаты")
+    assert keys.cache_info().hits >= 1
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyz0123456789 ,.!-_ЁA", max_size=40))
+def test_keys_never_fail_and_are_nonempty(text):
+    for token, token_keys in zip(tokens(text), text_keys(text)):
+        assert token_keys and all(token_keys)
+        assert token_keys == keys(token.upper())
+
+
+# ----- phrases ----------------------------------------------------------------------------------
+
+
+def test_single_word_keyword_in_text():
+    m = match("зарплата", "Добрый день! Не пришли зарплаты сотрудникам.")
+    assert m is not None
+    assert m.explain(words("Добрый день! Не пришли зарплаты сотрудникам.")) == "«зарплаты» ~ «зарплата»"
+
+
+def test_whole_tokens_only_in_text():
+    assert match("кот", "Проблема с котировками валют") is None
+    assert match("бан", "Не работает банк-клиент") is None
+    assert match("бан", "Мне дали бан в чате") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Выгрузка в банк не работает",
+        "не проходит выгрузку в банк",
+        "выгрузки, в банк?",
+        "ВЫГРУЗКА В БАНК",
+        "выгрузка для банка",  # stop word in the phrase is optional; one other word allowed
+        "выгрузка в наш банк",
+    ],
+)
+def test_phrase_matches_near_sequence(text):
+    m = match("выгрузка в банк", text)
+    assert m is not None
+    assert [word for _, word in m.pairs][0] == "выгрузка"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "банк выгрузка",  # wrong order
+        "выгрузка для нашего банка",  # two extra words
+        "выгрузка документов и отчётов в банк",
+        "банк",
+    ],
+)
+def test_phrase_does_not_match(text):
+    assert match("выгрузка в банк", text) is None
+
+
+def test_phrase_explanation_shows_the_text_span():
+    text = "Не работает Выгрузку в банк!"
+    m = match("выгрузка в банк", text)
+    assert m.explain(words(text)) == "«Выгрузку в банк» ~ «выгрузка в банк»"
+    assert (m.start, m.end) == (2, 5)
+
+
+def test_phrase_retries_after_a_partial_match():
+    # the first "выгрузка" is not followed by "банк"; the second one is
+    m = match("выгрузка банк", "выгрузка отчётов сломалась, но выгрузка банка тоже")
+    assert m is not None and (m.start, m.end) == (4, 6)
+
+
+def test_english_and_mixed_language_phrase():
+    assert match("failed invoice", "Hi, we got FAILED invoices from 1С") is not None
+    assert match("импорт invoice", "Не идёт импорт invoices из CRM") is not None
+    assert match("импорт invoice", "invoice импорт") is None
+
+
+def test_stop_word_only_phrase_keeps_its_words():
+    p = Phrase("не в")
+    assert p and p.match(text_keys("это не в порядке")) is not None
+
+
+def test_empty_phrase_never_matches():
+    p = Phrase(" ,. ")
+    assert not p
+    assert p.match(text_keys("anything")) is None
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.sampled_from(["зарплата", "банк", "счёт", "invoice", "импорт", "ошибка", "кот"]), min_size=1, max_size=3),
+    st.lists(st.sampled_from(["и", "наш", "the", "ещё", "ну"]), max_size=6),
+)
+def test_phrase_found_when_embedded_verbatim(phrase_words, filler):
+    phrase = " ".join(phrase_words)
+    text = " ".join(filler + phrase_words + filler)
+    m = match(phrase, text)
+    assert m is not None
+    assert [w for _, w in m.pairs] == tokens(phrase)
