@@ -64,7 +64,7 @@ def send_for_new_ticket(ticket) -> str | None:
     key = f"{ticket.name}|auto-reply"
     if log.already_done(key):
         return None
-    communication = channels.send(ticket, subject, frappe.utils.escape_html(body).replace("\n", "<br>"))
+    communication = channels.send(ticket, subject, channels.as_html(body))
     if communication:
         reason = _("Auto-reply «{0}» sent ({1})").format(row.name, _(choice.situation))
         log.record(ticket, "Auto Reply", row.name, "send", reason, dedupe_key=key, timeline=reason)

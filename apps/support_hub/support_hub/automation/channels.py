@@ -7,6 +7,7 @@ once its integration is installed); phone tickets get no automatic messages.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import frappe
@@ -17,6 +18,12 @@ SENDERS: dict[str, Callable] = {}
 NO_MESSAGE_CHANNELS = {"Phone"}
 
 
+def as_html(text: str) -> str:
+    """A rendered plain-text message as safe HTML. Frappe stores user text already entity-encoded
+    (& as &amp;), so decode once before escaping, or the customer would read "&amp;"."""
+    return html.escape(html.unescape(text or "")).replace("\n", "<br>")
+
+
 def register(channel: str, sender: Callable) -> None:
     SENDERS[channel] = sender
 
@@ -24,7 +31,6 @@ def register(channel: str, sender: Callable) -> None:
 def send_email(ticket, subject: str, html: str) -> str | None:
     if not ticket.raised_by or "@" not in ticket.raised_by:
         return None
-    has_account = bool(frappe.db.exists("Email Account", {"enable_outgoing": 1}))
     # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
     result = make_communication(
         doctype="Ticket",
@@ -32,12 +38,13 @@ def send_email(ticket, subject: str, html: str) -> str | None:
         subject=subject,
         content=html,
         recipients=ticket.raised_by,
-        sender=frappe.db.get_value("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}, "email_id")
-        if has_account else None,
-        send_email=has_account,
+        send_email=False,
         communication_type="Automated Message",
     )
-    return result["name"]
+    communication = frappe.get_doc("Communication", result["name"])
+    if communication.get_outgoing_email_account():
+        communication.send_email()  # into the Email Queue, sent by Frappe's own worker with retries
+    return communication.name
 
 
 def send(ticket, subject: str, html: str) -> str | None:

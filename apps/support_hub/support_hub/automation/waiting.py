@@ -67,19 +67,19 @@ def _ladders() -> dict[str | None, tuple[str, list[engine.LadderStep]]]:
     return {r.ticket_type or None: (r.name, ladder_steps(steps.get(r.name, []))) for r in rows}
 
 
-def run(now: datetime | None = None, commit: bool = True) -> int:
-    """Scheduler entry point: carry out every ladder step that is due. Returns the steps done."""
+def run(now: datetime | None = None, commit: bool = True) -> list[tuple[str, str]]:
+    """Scheduler entry point: carry out every ladder step that is due. Returns (ticket, step) done."""
     now = now or now_datetime()
     ladders = _ladders()
     if not ladders:
-        return 0
+        return []
     waiting = frappe.get_all(
         "Ticket",
         filters={"status": WAITING, "waiting_since": ["is", "set"]},
         fields=["name", "ticket_type", "waiting_since", "ladder_steps_done", "sla_policy"],
     )
     policies = enabled_policies()
-    done_count = 0
+    done = []
     for row in waiting:
         ladder = ladders.get(row.ticket_type) or ladders.get(None)
         if not ladder:
@@ -89,21 +89,22 @@ def run(now: datetime | None = None, commit: bool = True) -> int:
         due = engine.due_steps(ladder[1], _aware(row.waiting_since), steps_done, _aware(now),
                                policy.calendar if policy else None)
         for step in due:
-            done_count += _carry_out(row.name, ladder[0], step, now)
+            if _carry_out(row.name, ladder[0], step, now):
+                done.append((row.name, step.name))
             if commit:
                 frappe.db.commit()
-    return done_count
+    return done
 
 
-def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: datetime) -> int:
+def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: datetime) -> bool:
     ticket = frappe.get_doc("Ticket", ticket_name, for_update=True)
     if ticket.status != WAITING:
-        return 0  # the customer answered while we were busy
+        return False  # the customer answered while we were busy
     key = engine.step_key(ticket.name, _aware(ticket.waiting_since), step)
     steps_done = json.loads(ticket.ladder_steps_done or "[]")
     if log.already_done(key):
         ticket.db_set("ladder_steps_done", json.dumps(sorted(set(steps_done) | {step.name})), update_modified=False)
-        return 0
+        return False
     waited_days = round((get_datetime(now) - get_datetime(ticket.waiting_since)).total_seconds() / 86400, 1)
     if step.action == engine.CLOSE:
         reason = _("Closed by the waiting ladder «{0}»: no reply for {1} days").format(ladder, waited_days)
@@ -112,15 +113,15 @@ def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: date
         ticket.close_reason = _("No reply")
         ticket.flags.ignore_permissions = True
         ticket.save()
-        return 1
+        return True
     subject = _("Re: {0} [{1}]").format(ticket.subject, ticket.name)
     body = frappe.render_template(step.template or "", {"doc": ticket, "waited_days": waited_days})
-    channels.send(ticket, subject, frappe.utils.escape_html(body).replace("\n", "<br>"))
+    channels.send(ticket, subject, channels.as_html(body))
     label = _("Reminder sent") if step.action == engine.REMIND else _("Closing notice sent")
     reason = _("{0} by the waiting ladder «{1}»: no reply for {2} days").format(label, ladder, waited_days)
     log.record(ticket, "Waiting Ladder", ladder, step.name, reason, dedupe_key=key, timeline=reason)
     ticket.db_set("ladder_steps_done", json.dumps(steps_done + [step.name]), update_modified=False)
-    return 1
+    return True
 
 
 def reopen_on_customer_reply(communication, method=None) -> None:

@@ -29,12 +29,24 @@ def ensure_support_owner_field() -> None:
     )
 
 
+def ensure_settings_defaults() -> None:
+    """Settings fields added by an upgrade start at their documented default, not at empty."""
+    meta = frappe.get_meta("Support Hub Settings")
+    for field in meta.fields:
+        if field.default and not frappe.db.exists(
+            "Singles", {"doctype": "Support Hub Settings", "field": field.fieldname}
+        ):
+            frappe.db.set_single_value("Support Hub Settings", field.fieldname, field.default)
+
+
 def after_migrate() -> None:
     ensure_support_owner_field()
+    ensure_settings_defaults()
 
 
 def after_install() -> None:
     ensure_support_owner_field()
+    ensure_settings_defaults()
     for name, rank, is_default in PRIORITIES:
         _ensure("Ticket Priority", name, {"priority_name": name, "rank": rank, "is_default": is_default})
     for name in TICKET_TYPES:

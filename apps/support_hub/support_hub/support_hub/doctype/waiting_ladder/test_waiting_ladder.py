@@ -1,0 +1,110 @@
+# Copyright (c) 2026, support_hub developers. License: MIT.
+
+import frappe
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_days, now_datetime
+
+from support_hub.automation import waiting
+from support_hub.testing import make_ticket, msk, setup_support_world
+
+
+def automated(ticket) -> list[str]:
+    return frappe.get_all(
+        "Communication",
+        filters={"reference_doctype": "Ticket", "reference_name": ticket.name, "communication_type": "Automated Message"},
+        pluck="content",
+        order_by="creation asc",
+    )
+
+
+def customer_writes(ticket, text="Here is the file you asked for"):
+    frappe.get_doc(
+        {"doctype": "Communication", "communication_type": "Communication", "communication_medium": "Email",
+         "sent_or_received": "Received", "subject": "Re: " + ticket.subject, "content": text,
+         "sender": ticket.raised_by, "reference_doctype": "Ticket", "reference_name": ticket.name}
+    ).insert(ignore_permissions=True)
+
+
+class TestWaitingLadder(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_support_world()
+        frappe.db.delete("Auto Reply")
+        frappe.db.delete("Waiting Ladder")
+        frappe.get_doc(
+            {
+                "doctype": "Waiting Ladder",
+                "ladder_name": "Standard",
+                "steps": [
+                    {"action": "Remind", "after_hours": 48, "template": "Any news on {{ doc.name }}?"},
+                    {"action": "Notify Closing", "after_hours": 72, "template": "{{ doc.name }} closes tomorrow."},
+                    {"action": "Close", "after_hours": 24},
+                ],
+            }
+        ).insert(ignore_permissions=True)
+
+    def waiting_ticket(self, since):
+        with self.freeze_time(since):
+            ticket = frappe.get_doc("Ticket", make_ticket().name)
+            ticket.status = "Waiting for Customer"
+            ticket.save()
+        return frappe.get_doc("Ticket", ticket.name)
+
+    def run_ladder(self, ticket, now) -> list[str]:
+        """The ladder steps one scheduler run carried out on this ticket."""
+        return [step for name, step in waiting.run(now=now, commit=False) if name == ticket.name]
+
+    def test_steps_run_in_order_each_once_even_when_late_or_repeated(self):
+        ticket = self.waiting_ticket(msk(2026, 3, 2, 10, 0))
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 4, 9, 59)), [])
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 4, 10, 1)), ["1:Remind"])
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 4, 10, 2)), [])  # ran twice
+        self.assertEqual(automated(ticket), ["Any news on {}?".format(ticket.name)])
+        # the scheduler was down for a week: the notice and the close both happen now, once
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 14, 12, 0)), ["2:Notify Closing", "3:Close"])
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 14, 12, 1)), [])
+        stored = frappe.get_doc("Ticket", ticket.name)
+        self.assertEqual((stored.status, stored.close_reason), ("Closed", "No reply"))
+        self.assertEqual(len(automated(ticket)), 2)
+        log = frappe.get_all("Support Automation Log", filters={"ticket": ticket.name, "automation": "Waiting Ladder"},
+                             pluck="reason")
+        self.assertEqual(len(log), 3)
+        self.assertTrue(any("Closed by the waiting ladder «Standard»: no reply for" in r for r in log), log)
+
+    def test_customer_reply_reopens_and_the_ladder_starts_over(self):
+        ticket = self.waiting_ticket(msk(2026, 3, 2, 10, 0))
+        waiting.run(now=msk(2026, 3, 4, 11, 0), commit=False)
+        customer_writes(ticket)
+        stored = frappe.get_doc("Ticket", ticket.name)
+        self.assertEqual(stored.status, "Open")
+        self.assertIsNone(stored.waiting_since)
+        with self.freeze_time(msk(2026, 3, 5, 10, 0)):
+            stored.status = "Waiting for Customer"
+            stored.save()
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 7, 9, 0)), [])
+        self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 7, 10, 1)), ["1:Remind"])
+        self.assertEqual(len(automated(ticket)), 2)  # one reminder per waiting period
+
+    def test_reply_to_a_closed_ticket_reopens_only_within_the_window(self):
+        recent = make_ticket()
+        recent.status = "Closed"
+        recent.save()
+        customer_writes(recent)
+        self.assertEqual(frappe.db.get_value("Ticket", recent.name, "status"), "Open")
+
+        old = make_ticket()
+        old.status = "Closed"
+        old.save()
+        frappe.db.set_value("Ticket", old.name, "resolved_on", add_days(now_datetime(), -30))
+        with change_settings("Support Hub Settings", reopen_window_days=7):
+            customer_writes(frappe.get_doc("Ticket", old.name))
+        self.assertEqual(frappe.db.get_value("Ticket", old.name, "status"), "Closed")
+
+    def test_bad_ladders_are_refused(self):
+        with self.assertRaises(frappe.ValidationError):
+            frappe.get_doc({"doctype": "Waiting Ladder", "ladder_name": "Zero", "ticket_type": "Implementation",
+                            "steps": [{"action": "Remind", "after_hours": 0, "template": "x"}]}).insert()
+        with self.assertRaises(frappe.ValidationError):
+            frappe.get_doc({"doctype": "Waiting Ladder", "ladder_name": "Silent", "ticket_type": "Implementation",
+                            "steps": [{"action": "Remind", "after_hours": 5}]}).insert()
