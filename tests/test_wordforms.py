@@ -2,7 +2,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from support_hub.engine.wordforms import MIN_STEM, Phrase, keys, same_word, text_keys, tokens, words
+from support_hub.engine.wordforms import (
+    MIN_STEM,
+    IndexedText,
+    Phrase,
+    fast_dictionary,
+    keys,
+    same_word,
+    text_keys,
+    tokens,
+    words,
+)
 
 
 def match(keyword, text):
@@ -202,3 +212,24 @@ def test_phrase_found_when_embedded_verbatim(phrase_words, filler):
     m = match(phrase, text)
     assert m is not None
     assert [w for _, w in m.pairs] == tokens(phrase)
+
+
+def test_could_match_needs_every_required_word():
+    p = Phrase("выгрузка в банк")
+    assert p.could_match(set().union(*text_keys("банк и выгрузки")))
+    assert not p.could_match(set().union(*text_keys("выгрузки")))  # "в" is optional, "банк" is not
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.sampled_from(["зарплата", "банк", "в", "выгрузка", "invoice", "кот", "и", "наш"]), min_size=1, max_size=3),
+    st.lists(st.sampled_from(["зарплаты", "банка", "в", "выгрузку", "invoices", "котировки", "и", "наш", "для"]), max_size=25),
+)
+def test_indexed_text_gives_the_same_match(phrase_words, text_words):
+    phrase = Phrase(" ".join(phrase_words))
+    tk = text_keys(" ".join(text_words))
+    assert phrase.match(IndexedText(tk)) == phrase.match(tk)
+
+
+def test_fast_dictionary_is_reported():
+    assert isinstance(fast_dictionary(), bool)

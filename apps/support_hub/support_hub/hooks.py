@@ -34,6 +34,7 @@ scheduler_events = {
             "support_hub.sla.sweep.run",
             "support_hub.sla.postponed.reopen_due",
             "support_hub.automation.waiting.run",
+            "support_hub.automation.intake.sweep_unprocessed",
         ],
     },
 }

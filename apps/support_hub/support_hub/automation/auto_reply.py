@@ -69,3 +69,4 @@ def send_for_new_ticket(ticket) -> str | None:
         reason = _("Auto-reply «{0}» sent ({1})").format(row.name, _(choice.situation))
         log.record(ticket, "Auto Reply", row.name, "send", reason, dedupe_key=key, timeline=reason)
     return communication
+

@@ -13,6 +13,8 @@ from frappe.desk.doctype.tag.tag import add_tag
 from frappe.desk.form.assign_to import add as add_assignment
 from frappe.utils import get_fullname, strip_html
 
+from dataclasses import fields
+
 from support_hub.automation import log
 from support_hub.engine import routing as engine
 
@@ -91,29 +93,46 @@ def before_insert(doc) -> None:
         doc.team = decision.assign_to_team
 
 
-def after_insert(doc) -> None:
-    """Assign, tag and explain, once the ticket exists."""
-    decision = doc.flags.routing_decision
+def decision_as_dict(decision: engine.RoutingDecision | None) -> dict | None:
+    """What a background job needs of a decision (the match details stay behind)."""
+    if decision is None:
+        return None
+    return {f.name: getattr(decision, f.name) for f in fields(decision) if f.name != "match"}
+
+
+def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
+    """Assign, tag and explain, once the ticket exists: one timeline entry saying what and why."""
     if decision is not None:
         for tag in decision.add_tags:
             add_tag(tag, "Ticket", doc.name)
-    if doc.get("_assign") and doc._assign not in ("[]", ""):
-        return  # someone assigned it already (e.g. created from the desk with an assignee)
-    user, how = _assignee(doc, decision)
-    if not user:
-        return
-    add_assignment({"doctype": "Ticket", "name": doc.name, "assign_to": [user]}, ignore_permissions=True)
-    who = get_fullname(user)
+    done = []
+    user, how = (None, "")
+    if not (doc.get("_assign") and doc._assign not in ("[]", "")):  # nobody assigned it by hand yet
+        user, how = _assignee(doc, decision)
+    if user:
+        add_assignment({"doctype": "Ticket", "name": doc.name, "assign_to": [user]}, ignore_permissions=True)
+        who = get_fullname(user)
+        if how == "account manager":
+            done.append(_("assigned to {0}, the customer's account manager").format(who))
+        elif how == "rule":
+            done.append(_("assigned to {0}").format(who))
+        else:
+            done.append(_("assigned to {0} ({1} in team {2})").format(who, _(how), doc.team))
     if decision is not None and decision.rule:
-        text = _("Assigned to {0} by routing rule «{1}»: {2}").format(who, decision.rule, decision.why)
-        if decision.assigned_by == "account manager":
-            text = _("Assigned to {0}, the customer's account manager; routing rule «{1}»: {2}").format(
-                who, decision.rule, decision.why)
-    elif how == "account manager":
-        text = _("Assigned to {0}, the customer's account manager").format(who)
+        for label, value in ((_("type"), decision.set_ticket_type), (_("topic"), decision.set_topic),
+                             (_("priority"), decision.set_priority)):
+            if value:
+                done.append(_("{0} set to {1}").format(label, value))
+        if decision.add_tags:
+            done.append(_("tagged {0}").format(", ".join(decision.add_tags)))
+        text = _("Routing rule «{0}» ({1}): {2}").format(decision.rule, decision.why, "; ".join(done) or _("nothing to do"))
+    elif done:
+        text = _("No routing rule matched: {0}").format("; ".join(done))
     else:
-        text = _("Assigned to {0}: no routing rule matched, {1} of team {2}").format(who, _(how), doc.team)
-    log.record(doc, "Routing", decision.rule if decision else None, f"assign {user}", text, timeline=text)
+        return
+    text = text[0].upper() + text[1:]
+    log.record(doc, "Routing", decision.rule if decision else None, f"assign {user}" if user else "route", text,
+               timeline=text)
 
 
 def _assignee(doc, decision) -> tuple[str | None, str]:

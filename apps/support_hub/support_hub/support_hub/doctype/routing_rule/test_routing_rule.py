@@ -61,8 +61,9 @@ class TestRouting(FrappeTestCase):
         self.assertEqual(first.priority, "Urgent")
         self.assertIn("payroll", frappe.get_doc("Ticket", first.name).get_tags())
         entry = timeline(first)
-        self.assertTrue(any("routing rule «Payroll»" in c and "«зарплаты» ~ «зарплата»" in c for c in entry), entry)
-        log = frappe.get_all("Support Automation Log", filters={"ticket": first.name}, fields=["automation", "rule"])
+        self.assertTrue(any("Routing rule «Payroll»" in c and "«зарплаты» ~ «зарплата»" in c for c in entry), entry)
+        log = frappe.get_all("Support Automation Log", filters={"ticket": first.name, "automation": "Routing"},
+                             fields=["automation", "rule"])
         self.assertEqual([(r.automation, r.rule) for r in log], [("Routing", "Payroll")])
 
     def test_phrase_and_english_forms(self):
@@ -77,7 +78,7 @@ class TestRouting(FrappeTestCase):
         with change_settings("Support Hub Settings", default_team="Front Desk"):
             ticket = make_ticket(subject="Котировки валют не обновляются", team=None)
         self.assertEqual(len(assignees(ticket)), 1)
-        self.assertTrue(any("no routing rule matched" in c for c in timeline(ticket)), timeline(ticket))
+        self.assertTrue(any(c.startswith("No routing rule matched: assigned to") for c in timeline(ticket)), timeline(ticket))
         self.assertFalse(frappe.db.exists("Support Automation Log", {"ticket": ticket.name, "rule": "Cats"}))
 
     def test_least_open_strategy(self):
@@ -98,6 +99,22 @@ class TestRouting(FrappeTestCase):
         self.assertEqual(assignees(ticket), [OWNER])
         self.assertEqual(ticket.priority, "Urgent")  # the rule's other actions still apply
         self.assertTrue(any("account manager" in c for c in timeline(ticket)), timeline(ticket))
+
+    def test_a_ticket_whose_intake_job_was_lost_is_processed_by_the_sweep(self):
+        from frappe.utils import add_to_date, now_datetime
+
+        from support_hub.automation import intake
+
+        ticket = make_ticket(subject="Зарплата опять")
+        # as if the worker died before running the job
+        frappe.db.delete("ToDo", {"reference_type": "Ticket", "reference_name": ticket.name})
+        frappe.db.delete("Support Automation Log", {"ticket": ticket.name})
+        frappe.db.set_value("Ticket", ticket.name, {"intake_done": 0, "_assign": ""})
+        self.assertNotIn(ticket.name, intake.sweep_unprocessed(now=now_datetime()))  # still in its grace period
+        self.assertIn(ticket.name, intake.sweep_unprocessed(now=add_to_date(now_datetime(), minutes=10)))
+        self.assertIn(assignees(ticket)[0], AGENTS[:2])
+        self.assertTrue(frappe.db.exists("Support Automation Log", {"ticket": ticket.name, "rule": "Payroll"}))
+        self.assertNotIn(ticket.name, intake.sweep_unprocessed(now=add_to_date(now_datetime(), minutes=20)))
 
     def test_bad_rules_are_refused_with_a_clear_message(self):
         with self.assertRaises(frappe.ValidationError) as caught:

@@ -5,12 +5,21 @@ from frappe.model.document import Document
 
 from frappe.utils import now_datetime
 
-from support_hub.automation import auto_reply, routing, waiting
+from support_hub.automation import intake, routing, waiting
 from support_hub.sla import ticket_clock
 from support_hub.sla.guard import record_sla_changes, refuse_unpermitted_edit
 
 
+TICKET_NUMBER_PREFIX = "TCK-"
+
+
 class Ticket(Document):
+    def autoname(self):
+        # A database sequence, not a naming series: a series row stays locked until the request
+        # commits, which makes concurrent intake queue up behind one another.
+        number = frappe.db.get_next_sequence_val("Ticket", slug="_number_seq")
+        self.name = f"{TICKET_NUMBER_PREFIX}{number:05d}"
+
     def validate_higher_perm_levels(self):
         # Frappe silently resets fields a user may not write; an agent who edits the SLA
         # deserves a clear refusal instead, so check before the reset happens.
@@ -21,9 +30,7 @@ class Ticket(Document):
         routing.before_insert(self)
 
     def after_insert(self):
-        routing.after_insert(self)
-        if not self.flags.skip_auto_reply:
-            auto_reply.send_for_new_ticket(self)
+        intake.queue(self)
 
     def validate(self):
         self.fill_from_topic()
@@ -56,7 +63,23 @@ class Ticket(Document):
                 self.customer_type = customer_doctype
 
 
+def ensure_number_sequence():
+    """The ticket number sequence, continuing after any ticket that already exists."""
+    from frappe.database.sequence import create_sequence, set_next_val
+
+    create_sequence("Ticket", slug="_number_seq", check_not_exists=True)
+    highest = frappe.db.sql(
+        "select max(cast(substring(name, %s) as unsigned)) from `tabTicket` where name like %s",
+        (len(TICKET_NUMBER_PREFIX) + 1, TICKET_NUMBER_PREFIX + "%"),
+    )[0][0]
+    if highest:
+        current = frappe.db.sql("select nextval(`ticket_number_seq`)")[0][0]
+        if current <= highest:
+            set_next_val("Ticket", highest + 1, slug="_number_seq")
+
+
 def on_doctype_update():
+    ensure_number_sequence()
     # The sweep's two questions, each answered from one index range.
     frappe.db.add_index("Ticket", ["sla_status", "sla_breach_on"])
     frappe.db.add_index("Ticket", ["sla_status", "sla_warning_on"])

@@ -1,0 +1,247 @@
+"""Texts of the Telegram alerts support agents get, in Telegram's HTML parse mode.
+
+Plain functions from plain values to one message text, in Russian or English (`lang`). Everything that
+came from a person — subjects, names, comments, customer messages — goes through `html.escape`, so a
+customer writing "<b>" can neither break the markup (Telegram rejects the whole message on a bad tag)
+nor forge a link.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# Telegram allows 4096 characters per message; free text is cut well below that so the frame fits.
+PREVIEW_CHARS = 700
+COMMENT_CHARS = 1000
+
+RATING_EMOJI = {"bad": "👎", "ok": "😐", "great": "👍"}
+ALERTING_RATINGS = frozenset({"bad", "ok"})
+
+
+@dataclass(frozen=True)
+class Agent:
+    """Who is mentioned: a @username notifies them; a tg://user?id= link does too when there is none."""
+
+    name: str
+    telegram_username: str | None = None
+    telegram_user_id: int | None = None
+
+
+def should_alert_rating(rating: str) -> bool:
+    """Bad and middling ratings are worth a manager's attention; great ones are not an alert."""
+    return rating in ALERTING_RATINGS
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def mention(agent: Agent | None, lang: str = "ru") -> str:
+    if agent is None:
+        return _t(lang, "nobody")
+    if agent.telegram_username:
+        return "@" + esc(agent.telegram_username.lstrip("@"))
+    if agent.telegram_user_id:
+        return f'<a href="tg://user?id={int(agent.telegram_user_id)}">{esc(agent.name)}</a>'
+    return esc(agent.name)
+
+
+def ticket_link(ticket: str, ticket_url: str | None, lang: str = "ru") -> str:
+    label = ("№ " if _lang(lang) == "ru" else "#") + esc(ticket)
+    return f'<a href="{esc(ticket_url)}">{label}</a>' if ticket_url else label
+
+
+def format_duration(delta: timedelta, lang: str = "ru") -> str:
+    """'1 d 3 h', '2 h 5 min', '45 min', '< 1 min' — abbreviations, so no Russian plural forms are needed."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 1:
+        return _t(lang, "under_a_minute")
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h")] if days else [(hours, "h"), (mins, "min")]
+    return " ".join(f"{n} {_t(lang, unit)}" for n, unit in parts if n)
+
+
+def format_moment(moment: datetime | None, lang: str = "ru") -> str:
+    if moment is None:
+        return "—"
+    return moment.strftime("%d.%m.%Y %H:%M" if _lang(lang) == "ru" else "%Y-%m-%d %H:%M")
+
+
+def deadline_warning(
+    *,
+    lang: str = "ru",
+    ticket: str,
+    subject: str,
+    target: str,
+    time_left: timedelta,
+    due: datetime | None = None,
+    assignee: Agent | None = None,
+    ticket_url: str | None = None,
+) -> str:
+    """A deadline is close (or already gone); `time_left` is negative once it has passed."""
+    left = format_duration(time_left, lang)
+    when = _t(lang, "left", left=left) if time_left > timedelta(0) else _t(lang, "overdue_by", left=left)
+    if due is not None:
+        when += " " + _t(lang, "due_at", due=format_moment(due, lang))
+    return "\n".join(
+        [
+            f"🔥 <b>{_t(lang, 'deadline_title')}</b>: {_target(target, lang)}",
+            f"{mention(assignee, lang)}, {ticket_link(ticket, ticket_url, lang)} «{esc(subject)}»",
+            when,
+        ]
+    )
+
+
+def sla_changed(
+    *,
+    lang: str = "ru",
+    ticket: str,
+    subject: str,
+    target: str,
+    changed_by: str,
+    changed_on: datetime,
+    old: datetime | str | None,
+    new: datetime | str | None,
+    reason: str | None = None,
+    ticket_url: str | None = None,
+) -> str:
+    """A person moved an SLA deadline (or another SLA value); `old`/`new` may be the stored strings."""
+    lines = [
+        f"✏️ <b>{_t(lang, 'sla_changed_title')}</b>: {ticket_link(ticket, ticket_url, lang)} «{esc(subject)}»",
+        f"{_target(target, lang)}: {_value(old, lang)} → {_value(new, lang)}",
+        _t(lang, "changed_by", who=esc(changed_by), when=format_moment(changed_on, lang)),
+    ]
+    if reason:
+        lines.append(_t(lang, "reason", reason=esc(_cut(reason, COMMENT_CHARS))))
+    return "\n".join(lines)
+
+
+def rating_alert(
+    *,
+    lang: str = "ru",
+    ticket: str,
+    subject: str,
+    rating: str,
+    comment: str | None = None,
+    agent: Agent | None = None,
+    ticket_url: str | None = None,
+) -> str:
+    emoji = RATING_EMOJI.get(rating, "❔")
+    title = _t(lang, "rating_" + rating if rating in RATING_EMOJI else "rating_other")
+    lines = [
+        f"{emoji} <b>{title}</b>: {ticket_link(ticket, ticket_url, lang)} «{esc(subject)}»",
+        _t(lang, "agent", agent=mention(agent, lang)),
+        _t(lang, "comment", comment=esc(_cut(comment, COMMENT_CHARS))) if comment else _t(lang, "no_comment"),
+    ]
+    return "\n".join(lines)
+
+
+def customer_message(
+    *,
+    lang: str = "ru",
+    ticket: str,
+    subject: str,
+    team: str,
+    customer: str,
+    text: str,
+    attachments: int = 0,
+    ticket_url: str | None = None,
+) -> str:
+    """A customer wrote into a ticket waiting in a team's queue."""
+    lines = [
+        f"💬 <b>{_t(lang, 'message_title')}</b> · {esc(team)}",
+        f"{ticket_link(ticket, ticket_url, lang)} «{esc(subject)}» — {esc(customer)}",
+    ]
+    if text and text.strip():
+        lines.append(f"<blockquote>{esc(_cut(text.strip(), PREVIEW_CHARS))}</blockquote>")
+    if attachments:
+        lines.append(_t(lang, "attachments", n=attachments))
+    return "\n".join(lines)
+
+
+def _cut(text: str | None, limit: int) -> str:
+    # Cut before escaping: cutting escaped text could split an entity like &amp; in half.
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _value(value: datetime | str | None, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return format_moment(value, lang)
+    try:
+        # SLA Event keeps from/to as text; a stored datetime reads better formatted.
+        return format_moment(datetime.fromisoformat(value), lang)
+    except ValueError:
+        return esc(value)
+
+
+def _target(target: str, lang: str) -> str:
+    return _TARGETS[_lang(lang)].get(target, esc(target))
+
+
+def _lang(lang: str | None) -> str:
+    return "en" if (lang or "").lower().startswith("en") else "ru"
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return _TEXTS[_lang(lang)][key].format(**values)
+
+
+_TARGETS = {
+    "ru": {"First Response": "первый ответ", "Resolution": "решение"},
+    "en": {"First Response": "first response", "Resolution": "resolution"},
+}
+
+_TEXTS = {
+    "ru": {
+        "nobody": "исполнитель не назначен",
+        "under_a_minute": "&lt; 1 мин",
+        "d": "д",
+        "h": "ч",
+        "min": "мин",
+        "left": "Осталось: {left}",
+        "overdue_by": "Просрочено на {left}",
+        "due_at": "(срок {due})",
+        "deadline_title": "Горит срок",
+        "sla_changed_title": "Изменён SLA",
+        "changed_by": "Изменил: {who}, {when}",
+        "reason": "Причина: {reason}",
+        "rating_bad": "Плохая оценка",
+        "rating_ok": "Средняя оценка",
+        "rating_great": "Отличная оценка",
+        "rating_other": "Оценка",
+        "agent": "Исполнитель: {agent}",
+        "comment": "Комментарий: «{comment}»",
+        "no_comment": "Без комментария",
+        "message_title": "Новое сообщение клиента",
+        "attachments": "📎 Вложений: {n}",
+    },
+    "en": {
+        "nobody": "no assignee",
+        "under_a_minute": "&lt; 1 min",
+        "d": "d",
+        "h": "h",
+        "min": "min",
+        "left": "Time left: {left}",
+        "overdue_by": "Overdue by {left}",
+        "due_at": "(due {due})",
+        "deadline_title": "Deadline burning",
+        "sla_changed_title": "SLA changed",
+        "changed_by": "Changed by {who}, {when}",
+        "reason": "Reason: {reason}",
+        "rating_bad": "Bad rating",
+        "rating_ok": "Middling rating",
+        "rating_great": "Great rating",
+        "rating_other": "Rating",
+        "agent": "Agent: {agent}",
+        "comment": "Comment: “{comment}”",
+        "no_comment": "No comment",
+        "message_title": "New customer message",
+        "attachments": "📎 Attachments: {n}",
+    },
+}

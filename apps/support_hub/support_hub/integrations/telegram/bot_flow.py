@@ -1,0 +1,756 @@
+"""The customer-facing Telegram bot as a pure state machine: `handle(store, incoming) -> replies`.
+
+No python-telegram-bot and no Frappe here. A transport (ptb_app.py, or a webhook endpoint) turns a
+Telegram update into an `Incoming`, calls `handle`, and sends the `Reply`s. Everything that must last —
+chat state, linked accounts, tickets, ratings, seen update ids — goes through a `BotStore`, which the
+Frappe side implements with doctypes and `InMemoryStore` implements for tests.
+
+The conversation:
+  * registration first: the customer sends an account ID (with a hint where to find it); until then
+    every message is answered with that request and nothing is created;
+  * a menu of three: Create ticket, My active tickets, Profile;
+  * Create ticket → pick a topic → the first message opens the ticket, and every later message (text,
+    photo, document, voice) is added to it until it is closed;
+  * Profile: add / remove / switch account IDs, language, log out;
+  * rating: `rating_request` offers 👎 / 😐 / 👍, then the next text becomes an optional comment.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import zlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Protocol
+
+from support_hub.engine.alerts import RATING_EMOJI
+
+# Telegram's cloud Bot API lets bots download files of at most 20 MB.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Account IDs are short codes; anything longer is not worth a database lookup.
+MAX_ACCOUNT_ID_CHARS = 64
+# How many rating requests per chat stay answerable.
+RATINGS_REMEMBERED = 10
+
+
+class Step(str, Enum):
+    NEW = "new"  # never talked to us
+    AWAIT_ACCOUNT = "await_account"  # registering, or adding one more account ID
+    IDLE = "idle"  # signed in; messages go to the open ticket if there is one
+    CHOOSE_TOPIC = "choose_topic"
+    DESCRIBE = "describe"  # topic chosen: the next message opens the ticket
+    AWAIT_COMMENT = "await_comment"  # rated: the next text is the comment
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str  # photo | document | voice | audio | video | video_note
+    file_id: str  # Telegram's id; stays valid, so a file can be fetched again later
+    file_unique_id: str = ""
+    size: int | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    content: bytes | None = None  # the bytes, when the transport downloaded them
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One Telegram update, reduced to what the flow needs."""
+
+    update_id: int
+    chat_id: int
+    user_id: int | None = None
+    text: str | None = None  # message text or media caption
+    callback_data: str | None = None  # set when an inline button was pressed
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str  # callback_data: at most 64 bytes, hence the short codes below
+
+
+@dataclass(frozen=True)
+class Reply:
+    chat_id: int
+    text: str  # HTML parse mode
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of inline buttons
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    number: str
+    subject: str
+    status: str
+
+
+@dataclass
+class ChatState:
+    """Where one chat is in the conversation. JSON-able through to_dict / from_dict."""
+
+    step: Step = Step.NEW
+    lang: str = "ru"
+    adding_account: bool = False  # AWAIT_ACCOUNT while signed in
+    topic: str | None = None  # chosen in CHOOSE_TOPIC, used in DESCRIBE
+    # Buttons carry indexes into these (with a checksum, see _ref) rather than names: callback_data is
+    # limited to 64 bytes, and a Cyrillic topic name runs past that quickly.
+    topics_offered: tuple[str, ...] = ()
+    accounts_offered: tuple[str, ...] = ()
+    # Only tickets we asked this chat to rate can be rated from it (callback data can be forged).
+    rating_offered: tuple[str, ...] = ()
+    rating_ticket: str | None = None
+    rating: str | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["step"] = self.step.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ChatState:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for name in ("topics_offered", "accounts_offered", "rating_offered"):
+            known[name] = tuple(known.get(name) or ())
+        known["step"] = Step(known.get("step") or Step.NEW.value)
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    max_file_bytes: int = MAX_FILE_BYTES
+    default_lang: str = "ru"
+    # Where a customer finds their account ID, per language; replaces the built-in hint.
+    account_hint: dict[str, str] | None = None
+
+
+DEFAULT_CONFIG = BotConfig()
+
+
+class BotStore(Protocol):
+    """What the flow needs persisted. The Frappe side implements this with doctypes."""
+
+    def seen_update(self, update_id: int) -> bool:
+        """Record `update_id`; True if it had been recorded before (the update is then skipped)."""
+
+    def get_state(self, chat_id: int) -> ChatState | None:
+        """The chat's state as last saved by set_state, or None for a chat never seen."""
+
+    def set_state(self, chat_id: int, state: ChatState) -> None: ...
+
+    def list_accounts(self, chat_id: int) -> list[str]:
+        """Account IDs linked to the chat, in the order they were added."""
+
+    def add_account(self, chat_id: int, account_id: str) -> None:
+        """Link an account ID (known, see is_known_account) to the chat; linking twice is a no-op."""
+
+    def remove_account(self, chat_id: int, account_id: str) -> None: ...
+
+    def active_account(self, chat_id: int) -> str | None:
+        """The account new tickets are filed under; None means the chat is not signed in."""
+
+    def set_active_account(self, chat_id: int, account_id: str | None) -> None: ...
+
+    def is_known_account(self, account_id: str) -> str | None:
+        """The customer's display name if `account_id` is a real account, else None."""
+
+    def list_topics(self) -> list[str]:
+        """Ticket topics a customer may choose, in display order."""
+
+    def create_ticket(
+        self, chat_id: int, account_id: str, topic: str | None, text: str, attachments: Sequence[Attachment]
+    ) -> str:
+        """Open a ticket from the chat's first message; returns its number. It becomes ticket_of_chat."""
+
+    def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment]) -> None:
+        """Append a customer message (text may be empty when only files came) to the ticket."""
+
+    def open_tickets(self, chat_id: int) -> list[TicketSummary]:
+        """The chat's tickets that are not closed, newest first."""
+
+    def ticket_of_chat(self, chat_id: int) -> str | None:
+        """The open ticket the chat's messages go to (the latest one it opened), or None once closed."""
+
+    def record_rating(self, ticket: str, rating: str, comment: str | None) -> None:
+        """Upsert: called on the button press (comment None), then again if a comment follows."""
+
+
+def handle(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> list[Reply]:
+    """React to one update. Telegram redelivers updates, so a repeated update_id does nothing."""
+    if store.seen_update(incoming.update_id):
+        return []
+    state = store.get_state(incoming.chat_id) or ChatState(lang=config.default_lang)
+    turn = _Turn(store, incoming, state, config)
+    turn.run()
+    store.set_state(incoming.chat_id, turn.state)
+    return turn.replies
+
+
+def files_to_download(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> list[Attachment]:
+    """The attachments `handle` would store, so a transport downloads only those (and nothing for strangers).
+
+    Reads the store, changes nothing.
+    """
+    if incoming.callback_data or not incoming.attachments or store.active_account(incoming.chat_id) is None:
+        return []
+    state = store.get_state(incoming.chat_id) or ChatState(lang=config.default_lang)
+    if state.step is Step.CHOOSE_TOPIC:
+        return []  # handle() asks for the topic and stores nothing
+    if state.step is not Step.DESCRIBE and store.ticket_of_chat(incoming.chat_id) is None:
+        return []
+    return [a for a in incoming.attachments if not _too_big(a, config)]
+
+
+def rating_request(store: BotStore, chat_id: int, ticket: str, config: BotConfig = DEFAULT_CONFIG) -> Reply:
+    """Ask the chat to rate a resolved ticket; remembers the ticket so only this offer can be answered."""
+    state = store.get_state(chat_id) or ChatState(lang=config.default_lang)
+    offered = tuple(t for t in state.rating_offered if t != ticket) + (ticket,)
+    state.rating_offered = offered[-RATINGS_REMEMBERED:]
+    store.set_state(chat_id, state)
+    buttons = ((tuple(Button(emoji, f"r:{value}:{ticket}") for value, emoji in RATING_EMOJI.items())),)
+    return Reply(chat_id, _text(state.lang, "rate_prompt", ticket=_esc(ticket)), buttons)
+
+
+def inline_keyboard(buttons: tuple[tuple[Button, ...], ...]) -> dict | None:
+    """Bot API reply_markup JSON for the buttons (for TelegramClient.send_message)."""
+    if not buttons:
+        return None
+    return {"inline_keyboard": [[{"text": b.text, "callback_data": b.data} for b in row] for row in buttons]}
+
+
+class _Turn:
+    """One update's worth of decisions; collects replies and the chat's new state."""
+
+    def __init__(self, store: BotStore, incoming: Incoming, state: ChatState, config: BotConfig):
+        self.store = store
+        self.incoming = incoming
+        self.chat = incoming.chat_id
+        self.state = state
+        self.config = config
+        self.replies: list[Reply] = []
+
+    # --- dispatch -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        account = self.store.active_account(self.chat)
+        if self.incoming.callback_data is not None:
+            self.on_button(self.incoming.callback_data, account)
+            return
+        text = (self.incoming.text or "").strip()
+        if text.startswith("/"):
+            command, _, argument = text.partition(" ")
+            command = command.split("@")[0].lower()  # /start@support_bot in groups
+            if command == "/start":
+                return self.on_start(argument.strip(), account)
+            if command in ("/menu", "/help", "/cancel"):
+                if account is None:
+                    return self.ask_for_account()
+                self._reset()
+                return self.show_menu(account)
+        if account is None:
+            if self.state.step is Step.AWAIT_ACCOUNT and text and not self.incoming.attachments:
+                return self.try_account(text)
+            return self.ask_for_account()
+        self.on_message(text, account)
+
+    def on_start(self, payload: str, account: str | None) -> None:
+        if account:
+            return self.show_menu(account, "welcome_back")
+        if payload:
+            # A deep link t.me/<bot>?start=<account id> from the customer portal signs in in one tap.
+            return self.try_account(payload)
+        self.ask_for_account()
+
+    def on_message(self, text: str, account: str) -> None:
+        step = self.state.step
+        plain_text = bool(text) and not self.incoming.attachments
+        if step is Step.AWAIT_ACCOUNT and plain_text:
+            return self.try_account(text)
+        if step is Step.AWAIT_COMMENT and plain_text:
+            return self.save_comment(text)
+        if step is Step.CHOOSE_TOPIC:
+            return self.offer_topics("choose_topic_first")
+        if step is Step.DESCRIBE:
+            return self.open_ticket(text, account)
+        self._reset()
+        ticket = self.store.ticket_of_chat(self.chat)
+        if ticket is None:
+            return self.show_menu(account, "no_open_ticket")
+        self.add_to_ticket(ticket, text)
+
+    def on_button(self, data: str, account: str | None) -> None:
+        kind, _, argument = data.partition(":")
+        if kind == "r":
+            return self.on_rating(argument)
+        if kind == "l":
+            return self.set_language(argument, account)
+        if account is None:
+            return self.ask_for_account()
+        if kind == "m":
+            self._reset()
+            if argument == "new":
+                return self.start_ticket()
+            if argument == "list":
+                return self.list_tickets(account)
+            if argument == "me":
+                return self.show_profile()
+            return self.show_menu(account)
+        if kind == "t":
+            return self.choose_topic(argument, account)
+        if kind == "a":
+            return self.on_account_button(argument, account)
+        self.show_menu(account, "stale_button")
+
+    # --- registration and accounts --------------------------------------------------------------
+
+    def ask_for_account(self, key: str = "register_prompt") -> None:
+        self.state.step = Step.AWAIT_ACCOUNT
+        self.state.adding_account = False
+        self.say(key, hint=self._hint())
+
+    def try_account(self, text: str) -> None:
+        account_id = text.strip()
+        customer = None
+        if len(account_id) <= MAX_ACCOUNT_ID_CHARS:
+            customer = self.store.is_known_account(account_id)
+        if not customer:
+            self.state.step = Step.AWAIT_ACCOUNT
+            return self.say("unknown_account", account=_esc(account_id[:MAX_ACCOUNT_ID_CHARS]), hint=self._hint())
+        adding = self.store.active_account(self.chat) is not None
+        already = account_id in self.store.list_accounts(self.chat)
+        if not already:
+            self.store.add_account(self.chat, account_id)
+        # A new account is what the customer wants to work with next: make it active.
+        self.store.set_active_account(self.chat, account_id)
+        self._reset()
+        if already:
+            key = "account_exists"
+        else:
+            key = "account_added" if adding else "registered"
+        self.say(key, _menu_buttons(self.state.lang), account=_esc(account_id), customer=_esc(customer))
+
+    def on_account_button(self, argument: str, account: str) -> None:
+        action, _, index = argument.partition(":")
+        if action == "add":
+            self.state.step = Step.AWAIT_ACCOUNT
+            self.state.adding_account = True
+            return self.say("add_account_prompt", hint=self._hint())
+        if action == "out":
+            return self.log_out()
+        chosen = self._offered(self.state.accounts_offered, index)
+        if chosen is None or chosen not in self.store.list_accounts(self.chat):
+            return self.show_profile("stale_button")
+        if action == "use":
+            self.store.set_active_account(self.chat, chosen)
+            return self.show_profile("switched", account=_esc(chosen))
+        if action == "del":
+            self.store.remove_account(self.chat, chosen)
+            remaining = self.store.list_accounts(self.chat)
+            if not remaining:
+                return self.log_out()
+            if chosen == account:
+                self.store.set_active_account(self.chat, remaining[0])
+            return self.show_profile("removed", account=_esc(chosen))
+        self.show_profile("stale_button")
+
+    def log_out(self) -> None:
+        for linked in self.store.list_accounts(self.chat):
+            self.store.remove_account(self.chat, linked)
+        self.store.set_active_account(self.chat, None)
+        lang = self.state.lang
+        self.state = ChatState(lang=lang, rating_offered=self.state.rating_offered)
+        self.ask_for_account("logged_out")
+
+    def show_profile(self, notice: str | None = None, **values: str) -> None:
+        accounts = self.store.list_accounts(self.chat)
+        active = self.store.active_account(self.chat)
+        self.state.accounts_offered = tuple(accounts)
+        lang = self.state.lang
+        lines = [
+            _text(lang, "account_line_active" if a == active else "account_line", account=_esc(a)) for a in accounts
+        ]
+        rows: list[tuple[Button, ...]] = []
+        for i, a in enumerate(accounts):
+            use = Button(_text(lang, "btn_use", account=a), f"a:use:{_ref(i, a)}")
+            remove = Button(_text(lang, "btn_remove", account=a), f"a:del:{_ref(i, a)}")
+            rows.append((remove,) if a == active else (use, remove))
+        rows += [
+            (Button(_text(lang, "btn_add"), "a:add"),),
+            (Button(_text(lang, "btn_other_lang"), "l:" + ("en" if lang == "ru" else "ru")),),
+            (Button(_text(lang, "btn_logout"), "a:out"),),
+            (Button(_text(lang, "btn_menu"), "m:home"),),
+        ]
+        text = _text(lang, "profile", accounts="\n".join(lines))
+        if notice:
+            text = _text(lang, notice, **values) + "\n\n" + text
+        self.replies.append(Reply(self.chat, text, tuple(rows)))
+
+    def set_language(self, lang: str, account: str | None) -> None:
+        self.state.lang = "en" if lang == "en" else "ru"
+        if account is None:
+            return self.ask_for_account()
+        self.show_profile()
+
+    # --- tickets --------------------------------------------------------------------------------
+
+    def show_menu(self, account: str, key: str = "menu") -> None:
+        self.say(key, _menu_buttons(self.state.lang), account=_esc(account))
+
+    def start_ticket(self) -> None:
+        topics = self.store.list_topics()
+        if not topics:
+            self.state.step = Step.DESCRIBE
+            self.state.topic = None
+            return self.say("describe_no_topic")
+        self.state.topics_offered = tuple(topics)
+        self.offer_topics("choose_topic")
+
+    def offer_topics(self, key: str) -> None:
+        self.state.step = Step.CHOOSE_TOPIC
+        rows = tuple((Button(topic, f"t:{_ref(i, topic)}"),) for i, topic in enumerate(self.state.topics_offered))
+        self.say(key, rows + ((Button(_text(self.state.lang, "btn_menu"), "m:home"),),))
+
+    def choose_topic(self, index: str, account: str) -> None:
+        topic = self._offered(self.state.topics_offered, index)
+        if self.state.step is not Step.CHOOSE_TOPIC or topic is None:
+            return self.show_menu(account, "stale_button")
+        self.state.step = Step.DESCRIBE
+        self.state.topic = topic
+        self.say("describe", topic=_esc(topic))
+
+    def open_ticket(self, text: str, account: str) -> None:
+        files = self._accepted_files()
+        if not text and not files:
+            if not self.incoming.attachments:
+                self.say("unsupported")
+            return  # only oversized files came: already told, still waiting for a description
+        number = self.store.create_ticket(self.chat, account, self.state.topic, text, files)
+        self._reset()
+        self.say("ticket_created", ticket=_esc(number))
+
+    def add_to_ticket(self, ticket: str, text: str) -> None:
+        files = self._accepted_files()
+        if not text and not files:
+            if not self.incoming.attachments:
+                self.say("unsupported")
+            return
+        self.store.add_message(ticket, text, files)
+        self.say("added", ticket=_esc(ticket))
+
+    def list_tickets(self, account: str) -> None:
+        tickets = self.store.open_tickets(self.chat)
+        if not tickets:
+            return self.show_menu(account, "no_tickets")
+        current = self.store.ticket_of_chat(self.chat)
+        lang = self.state.lang
+        lines = [_text(lang, "tickets_header")]
+        for t in tickets:
+            line = _text(lang, "ticket_line", ticket=_esc(t.number), subject=_esc(t.subject), status=_esc(t.status))
+            lines.append(line + (_text(lang, "current_mark") if t.number == current else ""))
+        self.replies.append(Reply(self.chat, "\n".join(lines), _menu_buttons(lang)))
+
+    def _accepted_files(self) -> list[Attachment]:
+        accepted = []
+        for attachment in self.incoming.attachments:
+            if _too_big(attachment, self.config):
+                self.say(
+                    "file_too_large",
+                    name=_esc(attachment.file_name or _text(self.state.lang, "kind_" + attachment.kind)),
+                    size=_megabytes(attachment.size or 0),
+                    limit=_megabytes(self.config.max_file_bytes),
+                )
+            else:
+                accepted.append(attachment)
+        return accepted
+
+    # --- rating ---------------------------------------------------------------------------------
+
+    def on_rating(self, argument: str) -> None:
+        if argument == "skip":
+            if self.state.step is Step.AWAIT_COMMENT:
+                self._reset()
+                self.say("thanks")
+            return
+        value, _, ticket = argument.partition(":")
+        if value not in RATING_EMOJI or ticket not in self.state.rating_offered:
+            return self.say("stale_button")
+        self.store.record_rating(ticket, value, None)
+        self._reset()
+        self.state.step = Step.AWAIT_COMMENT
+        self.state.rating_ticket = ticket
+        self.state.rating = value
+        skip = ((Button(_text(self.state.lang, "btn_skip"), "r:skip"),),)
+        self.say("rating_saved", skip, emoji=RATING_EMOJI[value])
+
+    def save_comment(self, comment: str) -> None:
+        self.store.record_rating(self.state.rating_ticket, self.state.rating, comment)
+        self._reset()
+        self.say("comment_saved")
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def say(self, key: str, buttons: tuple[tuple[Button, ...], ...] = (), **values: str) -> None:
+        self.replies.append(Reply(self.chat, _text(self.state.lang, key, **values), buttons))
+
+    def _reset(self) -> None:
+        """Back to IDLE, forgetting any half-finished question (the language and rating offers stay)."""
+        self.state.step = Step.IDLE
+        self.state.adding_account = False
+        self.state.topic = None
+        self.state.rating_ticket = None
+        self.state.rating = None
+
+    def _hint(self) -> str:
+        custom = (self.config.account_hint or {}).get(self.state.lang)
+        return _esc(custom) if custom else _text(self.state.lang, "account_hint")
+
+    @staticmethod
+    def _offered(offered: tuple[str, ...], ref: str) -> str | None:
+        """The offered value a button's `_ref` points to, or None if the button is from an older list."""
+        index = ref.partition(".")[0]
+        if not index.isdigit() or int(index) >= len(offered):
+            return None
+        value = offered[int(index)]
+        return value if _ref(int(index), value) == ref else None
+
+
+def _ref(index: int, value: str) -> str:
+    # Index plus a checksum of the value: short enough for callback_data, and a button left over from an
+    # older list (where index 0 was another account) no longer matches.
+    return f"{index}.{zlib.crc32(value.encode()):08x}"
+
+
+def _too_big(attachment: Attachment, config: BotConfig) -> bool:
+    return attachment.size is not None and attachment.size > config.max_file_bytes
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+def _menu_buttons(lang: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button(_text(lang, "btn_create"), "m:new"),),
+        (Button(_text(lang, "btn_tickets"), "m:list"),),
+        (Button(_text(lang, "btn_profile"), "m:me"),),
+    )
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _text(lang: str, key: str, **values: object) -> str:
+    return TEXTS["en" if lang == "en" else "ru"][key].format(**values)
+
+
+# Texts are HTML; values are escaped before they are put in.
+TEXTS: dict[str, dict[str, str]] = {
+    "ru": {
+        "register_prompt": "👋 Здравствуйте! Это бот службы поддержки.\n\n"
+        "Чтобы начать, отправьте ваш <b>ID аккаунта</b>. {hint}",
+        "account_hint": "Его можно найти в личном кабинете в разделе «Профиль» или в договоре.",
+        "unknown_account": "❌ ID аккаунта <code>{account}</code> не найден. Проверьте его и отправьте ещё раз.\n{hint}",
+        "registered": "✅ Готово! Аккаунт <code>{account}</code> ({customer}) подключён.\n\nЧем можем помочь?",
+        "account_added": "✅ Аккаунт <code>{account}</code> ({customer}) добавлен и выбран активным.",
+        "account_exists": "Аккаунт <code>{account}</code> уже подключён — он выбран активным.",
+        "add_account_prompt": "Отправьте ID аккаунта, который нужно добавить. {hint}",
+        "logged_out": "Вы вышли из всех аккаунтов. Чтобы снова пользоваться ботом, отправьте ID аккаунта. {hint}",
+        "welcome_back": "С возвращением! Активный аккаунт: <code>{account}</code>.",
+        "menu": "Выберите действие:",
+        "no_open_ticket": "У вас нет открытой заявки. Чтобы написать в поддержку, создайте заявку.",
+        "no_tickets": "Активных заявок нет.",
+        "choose_topic": "Выберите тему обращения:",
+        "choose_topic_first": "Сначала выберите тему кнопкой ниже.",
+        "describe": "Тема: <b>{topic}</b>.\nОпишите проблему — можно приложить скриншоты, файлы и голосовые сообщения.",
+        "describe_no_topic": "Опишите проблему — можно приложить скриншоты, файлы и голосовые сообщения.",
+        "ticket_created": "✅ Заявка <b>№ {ticket}</b> создана. Все следующие сообщения в этом чате попадут в неё, "
+        "пока она открыта.",
+        "added": "Добавлено в заявку № {ticket}.",
+        "unsupported": "Такие сообщения не поддерживаются: отправьте текст, фото, файл или голосовое сообщение.",
+        "file_too_large": "⚠️ Файл «{name}» слишком большой ({size} МБ): бот принимает файлы до {limit} МБ. "
+        "Отправьте файл поменьше или ссылку на него.",
+        "kind_photo": "фото",
+        "kind_document": "документ",
+        "kind_voice": "голосовое сообщение",
+        "kind_audio": "аудио",
+        "kind_video": "видео",
+        "kind_video_note": "видеосообщение",
+        "tickets_header": "Ваши активные заявки:",
+        "ticket_line": "• <b>№ {ticket}</b> — {subject} — {status}",
+        "current_mark": " ✏️",
+        "profile": "👤 <b>Профиль</b>\nID аккаунтов:\n{accounts}\nЯзык: русский",
+        "account_line": "• <code>{account}</code>",
+        "account_line_active": "• <code>{account}</code> — активный",
+        "switched": "Активный аккаунт: <code>{account}</code>.",
+        "removed": "Аккаунт <code>{account}</code> удалён.",
+        "stale_button": "Эта кнопка уже неактуальна.",
+        "rate_prompt": "Заявка <b>№ {ticket}</b> решена. Оцените, пожалуйста, работу поддержки:",
+        "rating_saved": "Спасибо за оценку {emoji}! Если хотите, напишите комментарий следующим сообщением.",
+        "comment_saved": "Спасибо! Комментарий сохранён.",
+        "thanks": "Спасибо!",
+        "btn_create": "📝 Создать заявку",
+        "btn_tickets": "📋 Мои активные заявки",
+        "btn_profile": "👤 Профиль",
+        "btn_use": "Выбрать {account}",
+        "btn_remove": "✖ Удалить {account}",
+        "btn_add": "➕ Добавить ID аккаунта",
+        "btn_other_lang": "🌐 English",
+        "btn_logout": "🚪 Выйти",
+        "btn_menu": "⬅️ Меню",
+        "btn_skip": "Пропустить",
+    },
+    "en": {
+        "register_prompt": "👋 Hello! This is the support bot.\n\nTo begin, send your <b>account ID</b>. {hint}",
+        "account_hint": "You can find it in your customer portal under “Profile”, or in your contract.",
+        "unknown_account": "❌ Account ID <code>{account}</code> was not found. Please check it and send it again.\n"
+        "{hint}",
+        "registered": "✅ Done! Account <code>{account}</code> ({customer}) is connected.\n\nHow can we help?",
+        "account_added": "✅ Account <code>{account}</code> ({customer}) is added and now active.",
+        "account_exists": "Account <code>{account}</code> is already connected — it is now active.",
+        "add_account_prompt": "Send the account ID to add. {hint}",
+        "logged_out": "You are logged out of all accounts. To use the bot again, send an account ID. {hint}",
+        "welcome_back": "Welcome back! Active account: <code>{account}</code>.",
+        "menu": "Choose an action:",
+        "no_open_ticket": "You have no open ticket. To write to support, create a ticket.",
+        "no_tickets": "You have no active tickets.",
+        "choose_topic": "Choose the topic of your request:",
+        "choose_topic_first": "Please choose a topic with the buttons below first.",
+        "describe": "Topic: <b>{topic}</b>.\nDescribe the problem — screenshots, files and voice messages are welcome.",
+        "describe_no_topic": "Describe the problem — screenshots, files and voice messages are welcome.",
+        "ticket_created": "✅ Ticket <b>#{ticket}</b> is created. Every further message in this chat goes into it "
+        "while it is open.",
+        "added": "Added to ticket #{ticket}.",
+        "unsupported": "This kind of message is not supported: send text, a photo, a file or a voice message.",
+        "file_too_large": "⚠️ The file “{name}” is too large ({size} MB): the bot accepts files up to {limit} MB. "
+        "Please send a smaller file or a link to it.",
+        "kind_photo": "photo",
+        "kind_document": "document",
+        "kind_voice": "voice message",
+        "kind_audio": "audio",
+        "kind_video": "video",
+        "kind_video_note": "video message",
+        "tickets_header": "Your active tickets:",
+        "ticket_line": "• <b>#{ticket}</b> — {subject} — {status}",
+        "current_mark": " ✏️",
+        "profile": "👤 <b>Profile</b>\nAccount IDs:\n{accounts}\nLanguage: English",
+        "account_line": "• <code>{account}</code>",
+        "account_line_active": "• <code>{account}</code> — active",
+        "switched": "Active account: <code>{account}</code>.",
+        "removed": "Account <code>{account}</code> is removed.",
+        "stale_button": "This button is out of date.",
+        "rate_prompt": "Ticket <b>#{ticket}</b> is resolved. Please rate our support:",
+        "rating_saved": "Thank you for your rating {emoji}! If you like, send a comment as your next message.",
+        "comment_saved": "Thank you! Your comment is saved.",
+        "thanks": "Thank you!",
+        "btn_create": "📝 Create ticket",
+        "btn_tickets": "📋 My active tickets",
+        "btn_profile": "👤 Profile",
+        "btn_use": "Use {account}",
+        "btn_remove": "✖ Remove {account}",
+        "btn_add": "➕ Add account ID",
+        "btn_other_lang": "🌐 Русский",
+        "btn_logout": "🚪 Log out",
+        "btn_menu": "⬅️ Menu",
+        "btn_skip": "Skip",
+    },
+}
+
+
+# --- an in-memory store, for tests and local experiments -----------------------------------------
+
+CLOSED_STATUSES = frozenset({"Resolved", "Closed"})
+
+
+@dataclass
+class StoredTicket:
+    number: str
+    chat_id: int
+    account_id: str
+    topic: str | None
+    subject: str
+    status: str = "Open"
+    messages: list[tuple[str, tuple[Attachment, ...]]] = field(default_factory=list)
+
+
+class InMemoryStore:
+    """BotStore in dictionaries. State is kept as to_dict() output, as a database would keep it."""
+
+    def __init__(self, accounts: dict[str, str] | None = None, topics: Sequence[str] = ()):
+        self.known_accounts = dict(accounts or {})  # account id -> customer name
+        self.topics = list(topics)
+        self.states: dict[int, dict] = {}
+        self.accounts: dict[int, list[str]] = {}
+        self.active: dict[int, str | None] = {}
+        self.tickets: dict[str, StoredTicket] = {}
+        self.ratings: dict[str, tuple[str, str | None]] = {}
+        self.seen: set[int] = set()
+        self._numbers = itertools.count(1)
+
+    def seen_update(self, update_id: int) -> bool:
+        if update_id in self.seen:
+            return True
+        self.seen.add(update_id)
+        return False
+
+    def get_state(self, chat_id: int) -> ChatState | None:
+        data = self.states.get(chat_id)
+        return ChatState.from_dict(data) if data is not None else None
+
+    def set_state(self, chat_id: int, state: ChatState) -> None:
+        self.states[chat_id] = state.to_dict()
+
+    def list_accounts(self, chat_id: int) -> list[str]:
+        return list(self.accounts.get(chat_id, []))
+
+    def add_account(self, chat_id: int, account_id: str) -> None:
+        linked = self.accounts.setdefault(chat_id, [])
+        if account_id not in linked:
+            linked.append(account_id)
+
+    def remove_account(self, chat_id: int, account_id: str) -> None:
+        linked = self.accounts.get(chat_id, [])
+        if account_id in linked:
+            linked.remove(account_id)
+        if self.active.get(chat_id) == account_id:
+            self.active[chat_id] = None
+
+    def active_account(self, chat_id: int) -> str | None:
+        return self.active.get(chat_id)
+
+    def set_active_account(self, chat_id: int, account_id: str | None) -> None:
+        self.active[chat_id] = account_id
+
+    def is_known_account(self, account_id: str) -> str | None:
+        return self.known_accounts.get(account_id)
+
+    def list_topics(self) -> list[str]:
+        return list(self.topics)
+
+    def create_ticket(self, chat_id, account_id, topic, text, attachments) -> str:
+        number = f"TCK-{next(self._numbers):05d}"
+        subject = (text.strip().splitlines() or [""])[0][:80] or topic or "Telegram"
+        ticket = StoredTicket(number, chat_id, account_id, topic, subject)
+        ticket.messages.append((text, tuple(attachments)))
+        self.tickets[number] = ticket
+        return number
+
+    def add_message(self, ticket: str, text: str, attachments) -> None:
+        self.tickets[ticket].messages.append((text, tuple(attachments)))
+
+    def open_tickets(self, chat_id: int) -> list[TicketSummary]:
+        mine = [t for t in self.tickets.values() if t.chat_id == chat_id and t.status not in CLOSED_STATUSES]
+        return [TicketSummary(t.number, t.subject, t.status) for t in reversed(mine)]
+
+    def ticket_of_chat(self, chat_id: int) -> str | None:
+        tickets = self.open_tickets(chat_id)
+        return tickets[0].number if tickets else None
+
+    def record_rating(self, ticket: str, rating: str, comment: str | None) -> None:
+        self.ratings[ticket] = (rating, comment)
+
+    # test helper: what the desk does when an agent closes a ticket
+    def close_ticket(self, ticket: str, status: str = "Closed") -> None:
+        self.tickets[ticket].status = status

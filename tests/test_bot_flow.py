@@ -1,0 +1,462 @@
+import itertools
+
+import pytest
+
+from support_hub.integrations.telegram.bot_flow import (
+    Attachment,
+    BotConfig,
+    DEFAULT_CONFIG,
+    ChatState,
+    Incoming,
+    InMemoryStore,
+    Step,
+    files_to_download,
+    handle,
+    inline_keyboard,
+    rating_request,
+)
+
+ACCOUNTS = {"ACC-1001": "ООО Ромашка", "ACC-2002": "ACME Ltd", "ACC-3003": "Horns & Hooves"}
+TOPICS = ["Не работает сайт", "Бухгалтерия и документы", "Другое"]
+MB = 1024 * 1024
+
+
+class Chat:
+    """One customer talking to the bot; remembers the buttons last shown, like a Telegram client."""
+
+    update_ids = itertools.count(1)
+
+    def __init__(self, store, chat_id=100, config=DEFAULT_CONFIG):
+        self.store = store
+        self.chat_id = chat_id
+        self.config = config
+        self.buttons = {}
+        self.last = []
+
+    def _run(self, incoming):
+        self.last = handle(self.store, incoming, self.config)
+        for reply in self.last:
+            assert reply.chat_id == self.chat_id
+            for row in reply.buttons:
+                for button in row:
+                    self.buttons[button.text] = button.data
+        return self.last
+
+    def send(self, text=None, *attachments, update_id=None):
+        update_id = update_id or next(self.update_ids)
+        return self._run(Incoming(update_id, self.chat_id, self.chat_id, text, None, tuple(attachments)))
+
+    def press(self, label):
+        return self._run(Incoming(next(self.update_ids), self.chat_id, self.chat_id, None, self.buttons[label]))
+
+    def text(self):
+        return "\n".join(r.text for r in self.last)
+
+    def labels(self):
+        return [b.text for r in self.last for row in r.buttons for b in row]
+
+    def state(self):
+        return self.store.get_state(self.chat_id)
+
+
+@pytest.fixture
+def store():
+    return InMemoryStore(ACCOUNTS, TOPICS)
+
+
+def registered(store, chat_id=100, lang="ru"):
+    chat = Chat(store, chat_id)
+    if lang == "en":
+        store.set_state(chat_id, ChatState(lang="en"))
+    chat.send("/start")
+    chat.send("ACC-1001")
+    return chat
+
+
+def voice(size=12_000, file_id="VOICE-1"):
+    return Attachment("voice", file_id, "UV1", size, None, "audio/ogg")
+
+
+def photo(size=300_000, file_id="PHOTO-1"):
+    return Attachment("photo", file_id, "UP1", size, None, "image/jpeg")
+
+
+def document(size, name="report.pdf", file_id="DOC-1"):
+    return Attachment("document", file_id, "UD1", size, name, "application/pdf")
+
+
+# --- registration --------------------------------------------------------------------------------
+
+
+def test_registration_asks_for_account_id_with_a_hint(store):
+    chat = Chat(store)
+    chat.send("/start")
+    assert "ID аккаунта" in chat.text()
+    assert "личном кабинете" in chat.text()
+    assert chat.state().step is Step.AWAIT_ACCOUNT
+    chat.send("ACC-1001")
+    assert "ООО Ромашка" in chat.text()
+    assert chat.labels() == ["📝 Создать заявку", "📋 Мои активные заявки", "👤 Профиль"]
+    assert store.active_account(100) == "ACC-1001"
+    assert store.list_accounts(100) == ["ACC-1001"]
+
+
+def test_unknown_account_id_gets_a_clear_message(store):
+    chat = Chat(store)
+    chat.send("/start")
+    chat.send("  <ACC-9999>  ")
+    assert "<code>&lt;ACC-9999&gt;</code> не найден" in chat.text()
+    assert store.active_account(100) is None
+    chat.send("x" * 500)  # absurd input is not even looked up
+    assert "не найден" in chat.text()
+    chat.send("ACC-2002")
+    assert store.active_account(100) == "ACC-2002"
+
+
+def test_messages_before_registration_create_nothing(store):
+    chat = Chat(store)
+    chat.send("Здравствуйте, у нас не работает сайт!")
+    assert "ID аккаунта" in chat.text()
+    chat.send(None, photo())
+    assert "ID аккаунта" in chat.text()
+    chat.send("Алло?", document(1000))
+    assert "ID аккаунта" in chat.text()
+    assert store.tickets == {}
+    assert store.active_account(100) is None
+    # Buttons from an old session do nothing either.
+    chat.buttons["stale"] = "m:new"
+    chat.press("stale")
+    assert "ID аккаунта" in chat.text() and store.tickets == {}
+
+
+def test_first_hello_is_not_taken_for_an_account_id(store):
+    store.known_accounts["Hello"] = "Trap Inc"
+    chat = Chat(store)
+    chat.send("Hello")
+    assert store.active_account(100) is None
+
+
+def test_start_deep_link_registers_in_one_step(store):
+    chat = Chat(store)
+    chat.send("/start ACC-2002")
+    assert store.active_account(100) == "ACC-2002"
+    assert "ACME Ltd" in chat.text()
+    chat.send("/start")
+    assert "С возвращением" in chat.text()
+
+
+def test_english_texts(store):
+    chat = registered(store, lang="en")
+    assert "ACC-1001" in chat.text() and "How can we help?" in chat.text()
+    assert chat.labels() == ["📝 Create ticket", "📋 My active tickets", "👤 Profile"]
+
+
+def test_custom_account_hint(store):
+    chat = Chat(store, config=BotConfig(account_hint={"ru": "Смотрите счёт <внизу>"}))
+    chat.send("hi")
+    assert "Смотрите счёт &lt;внизу&gt;" in chat.text()
+
+
+# --- tickets -------------------------------------------------------------------------------------
+
+
+def test_create_ticket_with_topic_then_messages_go_to_it(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    assert chat.labels() == TOPICS + ["⬅️ Меню"]
+    chat.press("Бухгалтерия и документы")
+    assert "Бухгалтерия и документы" in chat.text()
+    assert store.tickets == {}
+    chat.send("Не пришёл акт за апрель")
+    (number,) = store.tickets
+    ticket = store.tickets[number]
+    assert "заявка" in chat.text().lower() and number in chat.text()
+    assert (ticket.account_id, ticket.topic, ticket.subject) == (
+        "ACC-1001",
+        "Бухгалтерия и документы",
+        "Не пришёл акт за апрель",
+    )
+    chat.send("И счёт тоже")
+    chat.send("Вот скрин", photo())
+    chat.send(None, document(2 * MB))
+    assert [m[0] for m in ticket.messages] == ["Не пришёл акт за апрель", "И счёт тоже", "Вот скрин", ""]
+    assert ticket.messages[2][1] == (photo(),)
+    assert ticket.messages[3][1][0].file_id == "DOC-1"
+    assert len(store.tickets) == 1
+
+
+def test_voice_message_goes_into_the_ticket(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    chat.send(None, voice())  # a voice message alone may open the ticket
+    (ticket,) = store.tickets.values()
+    assert ticket.messages == [("", (voice(),))]
+    assert ticket.subject == "Другое"
+    chat.send(None, voice(file_id="VOICE-2"))
+    assert ticket.messages[1][1][0].file_id == "VOICE-2"
+    assert "Добавлено" in chat.text()
+
+
+def test_typing_instead_of_choosing_a_topic_asks_again(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    chat.send("у меня проблема")
+    assert "Сначала выберите тему" in chat.text()
+    assert chat.labels()[:3] == TOPICS
+    assert store.tickets == {}
+
+
+def test_without_topics_the_description_comes_at_once(store):
+    store.topics = []
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    assert "Опишите проблему" in chat.text()
+    chat.send("Help")
+    (ticket,) = store.tickets.values()
+    assert ticket.topic is None
+
+
+def test_closed_ticket_takes_no_more_messages(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    chat.send("Первое")
+    (number,) = store.tickets
+    store.close_ticket(number)
+    chat.send("Ещё вопрос")
+    assert "нет открытой заявки" in chat.text()
+    assert "📝 Создать заявку" in chat.labels()
+    assert len(store.tickets[number].messages) == 1
+
+
+def test_registered_without_ticket_gets_the_menu(store):
+    chat = registered(store)
+    chat.send("просто текст")
+    assert "нет открытой заявки" in chat.text()
+    assert store.tickets == {}
+
+
+def test_my_active_tickets(store):
+    chat = registered(store)
+    chat.press("📋 Мои активные заявки")
+    assert "Активных заявок нет" in chat.text()
+    for subject in ("Сайт <лежит>", "Акт"):
+        chat.press("📝 Создать заявку")
+        chat.press("Другое")
+        chat.send(subject)
+    first, second = sorted(store.tickets)
+    store.tickets[first].status = "Waiting for Customer"
+    chat.press("📋 Мои активные заявки")
+    text = chat.text()
+    assert f"№ {first}</b> — Сайт &lt;лежит&gt; — Waiting for Customer" in text
+    assert f"№ {second}</b> — Акт — Open ✏️" in text  # messages go to the latest
+    assert text.index(second) < text.index(first)
+    store.close_ticket(second)
+    chat.press("📋 Мои активные заявки")
+    assert second not in chat.text()
+
+
+def test_unsupported_message_in_a_ticket(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    chat.send("")  # a sticker: no text, no file
+    assert "не поддерживаются" in chat.text()
+    assert store.tickets == {}
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def test_oversized_file_is_refused_and_not_attached(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    chat.send(None, document(25 * MB, name="dump <1>.zip"))
+    assert "«dump &lt;1&gt;.zip» слишком большой (25 МБ)" in chat.text()
+    assert "до 20 МБ" in chat.text()
+    assert store.tickets == {}  # nothing to open a ticket with yet
+    chat.send("Лог прилагаю", document(25 * MB), photo())
+    (ticket,) = store.tickets.values()
+    assert ticket.messages == [("Лог прилагаю", (photo(),))]
+    assert "слишком большой" in chat.text()
+
+
+def test_file_limit_is_configurable(store):
+    chat = registered(store)
+    chat.config = BotConfig(max_file_bytes=1 * MB)
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    chat.send("Скрин", photo(size=2 * MB))
+    assert "до 1 МБ" in chat.text()
+    assert list(store.tickets.values())[0].messages == [("Скрин", ())]
+
+
+def test_files_to_download_only_for_what_will_be_kept(store):
+    stranger = Incoming(1000, 555, 555, None, None, (photo(),))
+    assert files_to_download(store, stranger) == []
+    chat = registered(store)
+    incoming = Incoming(1001, 100, 100, "x", None, (photo(), document(25 * MB)))
+    assert files_to_download(store, incoming) == []  # signed in, but no ticket to put them in
+    chat.press("📝 Создать заявку")
+    assert files_to_download(store, incoming) == []  # choosing a topic: the message is not kept
+    chat.press("Другое")
+    assert files_to_download(store, incoming) == [photo()]
+    assert 1001 not in store.seen  # asking changed nothing
+
+
+# --- profile -------------------------------------------------------------------------------------
+
+
+def test_profile_add_switch_remove_logout(store):
+    chat = registered(store)
+    chat.press("👤 Профиль")
+    assert "<code>ACC-1001</code> — активный" in chat.text()
+    chat.press("➕ Добавить ID аккаунта")
+    chat.send("ACC-404")
+    assert "не найден" in chat.text()
+    chat.send("ACC-2002")
+    assert "добавлен и выбран активным" in chat.text()
+    assert store.list_accounts(100) == ["ACC-1001", "ACC-2002"]
+    assert store.active_account(100) == "ACC-2002"
+
+    chat.press("👤 Профиль")
+    chat.press("Выбрать ACC-1001")
+    assert store.active_account(100) == "ACC-1001"
+    assert "<code>ACC-1001</code> — активный" in chat.text()
+
+    chat.press("✖ Удалить ACC-1001")  # the active one: the other takes over
+    assert store.list_accounts(100) == ["ACC-2002"]
+    assert store.active_account(100) == "ACC-2002"
+
+    chat.press("🚪 Выйти")
+    assert store.list_accounts(100) == [] and store.active_account(100) is None
+    assert "Вы вышли" in chat.text()
+    chat.send("Есть кто?")
+    assert store.tickets == {}
+    chat.send("ACC-3003")
+    assert "Horns &amp; Hooves" in chat.text()
+
+
+def test_removing_the_last_account_logs_out(store):
+    chat = registered(store)
+    chat.press("👤 Профиль")
+    chat.press("✖ Удалить ACC-1001")
+    assert store.active_account(100) is None
+    assert "Вы вышли" in chat.text()
+
+
+def test_adding_an_account_twice(store):
+    chat = registered(store)
+    chat.press("👤 Профиль")
+    chat.press("➕ Добавить ID аккаунта")
+    chat.send("ACC-1001")
+    assert "уже подключён" in chat.text()
+    assert store.list_accounts(100) == ["ACC-1001"]
+
+
+def test_stale_account_button(store):
+    chat = registered(store)
+    chat.press("👤 Профиль")
+    chat.press("➕ Добавить ID аккаунта")
+    chat.send("ACC-2002")
+    chat.press("👤 Профиль")
+    switch = chat.buttons["Выбрать ACC-1001"]
+    chat.press("✖ Удалить ACC-1001")
+    chat.buttons["old"] = switch
+    chat.press("old")
+    assert "неактуальна" in chat.text()
+    assert store.active_account(100) == "ACC-2002"
+
+
+def test_language_switch(store):
+    chat = registered(store)
+    chat.press("👤 Профиль")
+    chat.press("🌐 English")
+    assert "Language: English" in chat.text()
+    chat.press("⬅️ Menu")
+    assert chat.labels() == ["📝 Create ticket", "📋 My active tickets", "👤 Profile"]
+    assert chat.state().lang == "en"
+
+
+# --- rating --------------------------------------------------------------------------------------
+
+
+def open_ticket(chat, store):
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    chat.send("Не работает")
+    return store.ticket_of_chat(chat.chat_id)
+
+
+def test_rating_then_comment(store):
+    chat = registered(store)
+    number = open_ticket(chat, store)
+    store.close_ticket(number, "Resolved")
+    reply = rating_request(store, 100, number)
+    assert reply.chat_id == 100 and number in reply.text
+    assert [b.text for b in reply.buttons[0]] == ["👎", "😐", "👍"]
+    assert inline_keyboard(reply.buttons)["inline_keyboard"][0][0] == {"text": "👎", "callback_data": f"r:bad:{number}"}
+    chat.buttons.update({b.text: b.data for b in reply.buttons[0]})
+    chat.press("😐")
+    assert store.ratings[number] == ("ok", None)
+    assert "Пропустить" in chat.labels()
+    chat.send("Долго отвечали")
+    assert store.ratings[number] == ("ok", "Долго отвечали")
+    assert "Комментарий сохранён" in chat.text()
+    chat.send("а это уже не комментарий")
+    assert store.ratings[number] == ("ok", "Долго отвечали")
+
+
+def test_rating_skip_comment(store):
+    chat = registered(store)
+    number = open_ticket(chat, store)
+    reply = rating_request(store, 100, number)
+    chat.buttons.update({b.text: b.data for b in reply.buttons[0]})
+    chat.press("👍")
+    chat.press("Пропустить")
+    assert store.ratings[number] == ("great", None)
+    assert chat.state().step is Step.IDLE
+    chat.send("Новый вопрос")  # goes to the still-open ticket, not into the rating
+    assert store.tickets[number].messages[-1][0] == "Новый вопрос"
+
+
+def test_rating_a_ticket_not_offered_is_refused(store):
+    chat = registered(store)
+    chat.buttons["forged"] = "r:bad:TCK-99999"
+    chat.press("forged")
+    assert store.ratings == {}
+    assert "неактуальна" in chat.text()
+
+
+def test_rating_works_after_logout(store):
+    chat = registered(store)
+    number = open_ticket(chat, store)
+    reply = rating_request(store, 100, number)
+    chat.press("👤 Профиль")
+    chat.press("🚪 Выйти")
+    chat.buttons.update({b.text: b.data for b in reply.buttons[0]})
+    chat.press("👎")
+    assert store.ratings[number] == ("bad", None)
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+def test_duplicate_update_is_processed_once(store):
+    chat = registered(store)
+    chat.press("📝 Создать заявку")
+    chat.press("Другое")
+    first = chat.send("Раз", update_id=777)
+    again = chat.send("Раз", update_id=777)
+    assert first and again == []
+    (ticket,) = store.tickets.values()
+    assert ticket.messages == [("Раз", ())]
+
+
+def test_state_survives_serialisation(store):
+    registered(store)
+    state = store.get_state(100)
+    assert ChatState.from_dict(state.to_dict()) == state
+    assert ChatState.from_dict({"step": "idle", "unknown_future_field": 1}).step is Step.IDLE

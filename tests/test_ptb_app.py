@@ -1,0 +1,185 @@
+"""python-telegram-bot 22 wired to the bot flow, against the fake Bot API over real HTTP."""
+
+import asyncio
+import logging
+import time
+
+import pytest
+from conftest_telegram import fake_telegram  # noqa: F401  (fixture)
+from fake_telegram import TOKEN
+
+from support_hub.integrations.telegram.bot_flow import InMemoryStore, inline_keyboard, rating_request
+from support_hub.integrations.telegram.client import TelegramClient
+from support_hub.integrations.telegram.ptb_app import (
+    build_application,
+    process_webhook_update,
+    run_webhook_update,
+)
+
+ACCOUNTS = {"ACC-1001": "ООО Ромашка"}
+TOPICS = ["Не работает сайт", "Другое"]
+CHAT = 4242
+
+
+async def until(predicate, timeout=5.0):
+    """Wait without blocking the event loop the application runs on."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.01)
+
+
+def app_for(fake, store):
+    return build_application(TOKEN, lambda: store, base_url=fake.api_base, base_file_url=fake.file_base)
+
+
+@pytest.fixture
+def no_errors_logged(caplog):
+    caplog.set_level(logging.WARNING)
+    yield
+    problems = [r for r in caplog.records if r.levelno >= logging.ERROR or r.name.startswith("support_hub")]
+    assert not problems, [r.getMessage() for r in problems]
+
+
+def test_a_whole_conversation_by_long_polling(fake_telegram, no_errors_logged):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS)
+
+    async def conversation():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            await talk(fake, store)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+        assert not app.running and not app.updater.running
+
+    asyncio.run(conversation())
+    # The shutdown confirmed every fetched update, so a restart would not replay any.
+    assert fake.pending_updates() == 0
+
+
+async def talk(fake, store):
+    def sent(n):
+        return lambda: len(fake.texts(CHAT)) >= n
+
+    fake.push_message(CHAT, "Здравствуйте")  # before registration
+    await until(sent(1))
+    assert "ID аккаунта" in fake.texts(CHAT)[-1]
+
+    fake.push_message(CHAT, "ACC-1001")
+    await until(sent(2))
+    menu = fake.sent[-1]
+    assert "ООО Ромашка" in menu["text"] and menu["parse_mode"] == "HTML"
+    assert [row[0]["text"] for row in menu["reply_markup"]["inline_keyboard"]] == [
+        "📝 Создать заявку",
+        "📋 Мои активные заявки",
+        "👤 Профиль",
+    ]
+
+    fake.press(CHAT, "📝 Создать заявку")
+    await until(sent(3))
+    assert "Выберите тему" in fake.texts(CHAT)[-1]
+    await until(lambda: fake.callback_answers and fake.edits)
+    assert fake.edits[-1]["message_id"] == menu["message_id"]  # the spent keyboard was removed
+
+    fake.press(CHAT, "Другое")
+    await until(sent(4))
+    fake.push_message(CHAT, "Не открывается личный кабинет")
+    await until(sent(5))
+    (number,) = store.tickets
+    assert number in fake.texts(CHAT)[-1]
+
+    voice_bytes = b"OggS\x00\x02" + bytes(range(256)) * 20
+    fake.push_voice(CHAT, voice_bytes)
+    await until(sent(6))
+    assert "Добавлено" in fake.texts(CHAT)[-1]
+    text, (voice,) = store.tickets[number].messages[-1]
+    assert (text, voice.kind, voice.content, voice.mime_type) == ("", "voice", voice_bytes, "audio/ogg")
+
+    photo_bytes = b"\xff\xd8\xff" + b"jpeg" * 1000
+    fake.push_photo(CHAT, photo_bytes, caption="Скриншот")
+    await until(sent(7))
+    text, (photo,) = store.tickets[number].messages[-1]
+    assert (text, photo.kind, photo.content) == ("Скриншот", "photo", photo_bytes)  # the largest size
+
+    big = fake.push_document(CHAT, b"tiny", file_name="dump.zip", size=25 * 1024 * 1024)
+    await until(sent(8))
+    assert "слишком большой" in fake.texts(CHAT)[-1]
+    assert len(store.tickets[number].messages) == 3
+    big_id = big["message"]["document"]["file_id"]
+    fetched = [params["file_id"] for method, params in fake.calls if method == "getFile"]
+    assert big_id not in fetched and len(fetched) == 2  # the voice and the photo, nothing else
+
+    # The desk resolves the ticket and sends the rating request through the outbound client.
+    store.close_ticket(number, "Resolved")
+    request = rating_request(store, CHAT, number)
+    client = TelegramClient(TOKEN, base_url=fake.url)
+    result = await asyncio.to_thread(
+        client.send_message, CHAT, request.text, reply_markup=inline_keyboard(request.buttons)
+    )
+    assert result.message_id
+    fake.press(CHAT, "👎")
+    await until(sent(10))
+    assert "Спасибо за оценку 👎" in fake.texts(CHAT)[-1]
+    fake.push_message(CHAT, "Долго ждали ответа")
+    await until(sent(11))
+    assert store.ratings[number] == ("bad", "Долго ждали ответа")
+
+
+def test_webhook_updates_and_redelivery(fake_telegram, no_errors_logged):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS)
+    first = fake.message_update(CHAT, "/start ACC-1001")
+
+    async def webhook():
+        app = app_for(fake, store)
+        async with app:  # initialize … shutdown, no polling
+            await process_webhook_update(app, first)
+            await process_webhook_update(app, first)  # Telegram redelivers when unsure
+
+    asyncio.run(webhook())
+    assert len(fake.texts(CHAT)) == 1
+    assert "ООО Ромашка" in fake.texts(CHAT)[0]
+    assert store.active_account(CHAT) == "ACC-1001"
+    assert not any(method == "getUpdates" for method, _ in fake.calls)
+
+    # The synchronous one-shot a Frappe endpoint would call.
+    run_webhook_update(
+        TOKEN, lambda: store, fake.message_update(CHAT, "/menu"), base_url=fake.api_base, base_file_url=fake.file_base
+    )
+    assert "Выберите действие" in fake.texts(CHAT)[-1]
+
+
+def test_store_factory_may_be_a_context_manager(fake_telegram):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS)
+    sessions = []
+
+    class Session:
+        def __enter__(self):
+            sessions.append("open")
+            return store
+
+        def __exit__(self, *exc):
+            sessions.append("commit" if exc[0] is None else "rollback")
+
+    run_webhook_update(
+        TOKEN, Session, fake.message_update(CHAT, "hi"), base_url=fake.api_base, base_file_url=fake.file_base
+    )
+    assert sessions == ["open", "commit"]
+    assert "ID аккаунта" in fake.texts(CHAT)[0]
+
+
+def test_group_messages_are_ignored(fake_telegram):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS)
+    run_webhook_update(
+        TOKEN, lambda: store, fake.message_update(-100500, "help"), base_url=fake.api_base, base_file_url=fake.file_base
+    )
+    assert fake.sent == [] and store.seen == set()
