@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import frappe
 from frappe import _
+from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 from frappe.utils import format_datetime, now_datetime
 
 
@@ -19,7 +22,15 @@ def reopen_due(now=None, commit: bool = True) -> list[str]:
         ticket.postponed_until = None
         ticket.flags.ignore_permissions = True
         ticket.save()
-        ticket.add_comment("Info", _("Reopened: postponed until {0}").format(format_datetime(until)))
+        text = _("Reopened: postponed until {0}").format(format_datetime(until))
+        ticket.add_comment("Info", text)
+        assignees = json.loads(ticket.get("_assign") or "[]")
+        if assignees:
+            enqueue_create_notification(
+                assignees,
+                {"type": "Alert", "document_type": "Ticket", "document_name": ticket.name, "from_user": "Administrator",
+                 "subject": f"{ticket.name}: {text}"},
+            )
     if commit:
         frappe.db.commit()
     return names

@@ -188,7 +188,10 @@ class TestTicketSla(FrappeTestCase):
         self.assertEqual(stored.sla_status, "On Track")
 
     def test_postponed_ticket_reopens_when_its_time_comes(self):
+        from frappe.desk.form.assign_to import add as assign
+
         ticket = self.open_monday_10()
+        assign({"doctype": "Ticket", "name": ticket.name, "assign_to": [AGENT]}, ignore_permissions=True)
         with self.freeze_time(msk(2026, 3, 2, 10, 10)):
             doc = reload(ticket)
             doc.status = "Postponed"
@@ -200,6 +203,9 @@ class TestTicketSla(FrappeTestCase):
         stored = reload(ticket)
         self.assertEqual(stored.status, "Open")
         self.assertEqual(stored.sla_status, "On Track")
+        self.assertTrue(
+            frappe.db.exists("Notification Log", {"for_user": AGENT, "document_name": ticket.name, "subject": ["like", "%Reopened%"]})
+        )
 
     def test_customer_history_lists_earlier_tickets_the_user_may_see(self):
         from support_hub.api.ticket import customer_history
