@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from fake_telegram import FakeTelegram
+from support_hub.fakes.telegram import FakeTelegram
 
 
 @pytest.fixture

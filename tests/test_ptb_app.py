@@ -6,7 +6,7 @@ import time
 
 import pytest
 from conftest_telegram import fake_telegram  # noqa: F401  (fixture)
-from fake_telegram import TOKEN
+from support_hub.fakes.telegram import TOKEN
 
 from support_hub.integrations.telegram.bot_flow import InMemoryStore, inline_keyboard, rating_request
 from support_hub.integrations.telegram.client import TelegramClient

@@ -2,7 +2,7 @@ import socket
 
 import pytest
 from conftest_telegram import fake_telegram  # noqa: F401  (fixture)
-from fake_telegram import TOKEN
+from support_hub.fakes.telegram import TOKEN
 
 from support_hub.engine.outbox import SendKind
 from support_hub.integrations.telegram.client import (

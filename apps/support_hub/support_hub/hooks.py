@@ -20,7 +20,14 @@ doc_events = {
         "after_insert": [
             "support_hub.sla.first_response.on_communication_insert",
             "support_hub.automation.waiting.reopen_on_customer_reply",
+            "support_hub.integrations.telegram.team_alerts.on_customer_message",
         ],
+    },
+    "Ticket": {
+        "on_update": "support_hub.integrations.telegram.customer_messages.ask_for_rating",
+    },
+    "SLA Event": {
+        "after_insert": "support_hub.integrations.telegram.team_alerts.on_sla_event_insert",
     },
     "SLA Policy": {
         "on_update": "support_hub.sla.policies.forget_cached_policies",
@@ -35,6 +42,11 @@ scheduler_events = {
             "support_hub.sla.postponed.reopen_due",
             "support_hub.automation.waiting.run",
             "support_hub.automation.intake.sweep_unprocessed",
+            "support_hub.integrations.telegram.outbox.send_due",
         ],
     },
 }
+
+# support_hub's own hooks: other parts plug into the SLA sweep and into channel delivery here.
+support_hub_sla_transitions = ["support_hub.integrations.telegram.team_alerts.on_sla_transitions"]
+support_hub_channel_senders = {"Telegram": "support_hub.integrations.telegram.customer_messages.send_to_customer"}

@@ -66,3 +66,20 @@ def make_ticket(**values):
     values.setdefault("channel", "Email")
     values.setdefault("raised_by", "customer@example.com")
     return frappe.get_doc({"doctype": "Ticket", **values}).insert()
+
+
+TEAM_CHAT = -100200300
+MANAGER_CHAT = -100400500
+WEBHOOK_SECRET = "s3cret-token"
+
+
+def configure_telegram(fake, **overrides) -> None:
+    """Telegram Settings pointing at a fake Bot API server (a real HTTP server on 127.0.0.1)."""
+    from support_hub.fakes.telegram import TOKEN
+
+    settings = frappe.get_single("Telegram Settings")
+    settings.update(
+        {"enabled": 1, "bot_token": TOKEN, "api_base_url": fake.url, "team_chat_id": str(TEAM_CHAT),
+         "manager_chat_id": str(MANAGER_CHAT), "webhook_secret": WEBHOOK_SECRET, "alert_language": "en", **overrides}
+    )
+    settings.save(ignore_permissions=True)

@@ -1,8 +1,8 @@
 """Sending a message to a ticket's customer on the ticket's own channel.
 
 Every message lands on the ticket as a Communication. E-mail (and web tickets, whose answers come
-by e-mail) go through Frappe's Email Queue; other channels register a sender here (Telegram does,
-once its integration is installed); phone tickets get no automatic messages.
+by e-mail) go through Frappe's Email Queue; other channels name their sender in hooks.py under
+`support_hub_channel_senders` (Telegram does); phone tickets get no automatic messages.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from collections.abc import Callable
 import frappe
 from frappe.core.doctype.communication.email import _make as make_communication
 
-# channel -> callable(ticket, subject, html) -> communication name or None
-SENDERS: dict[str, Callable] = {}
 NO_MESSAGE_CHANNELS = {"Phone"}
 
 
@@ -24,8 +22,9 @@ def as_html(text: str) -> str:
     return html.escape(html.unescape(text or "")).replace("\n", "<br>")
 
 
-def register(channel: str, sender: Callable) -> None:
-    SENDERS[channel] = sender
+def _sender(channel: str) -> Callable:
+    hooked = frappe.get_hooks("support_hub_channel_senders").get(channel)
+    return frappe.get_attr(hooked[-1]) if hooked else send_email  # Web and Internal: by e-mail
 
 
 def send_email(ticket, subject: str, html: str) -> str | None:
@@ -52,7 +51,4 @@ def send(ticket, subject: str, html: str) -> str | None:
     channel = ticket.channel or "Email"
     if channel in NO_MESSAGE_CHANNELS:
         return None
-    sender = SENDERS.get(channel)
-    if sender is None:
-        sender = send_email  # Web and Internal tickets are answered by e-mail too
-    return sender(ticket, subject, html)
+    return _sender(channel)(ticket, subject, html)

@@ -29,6 +29,23 @@ def ensure_support_owner_field() -> None:
     )
 
 
+def ensure_user_telegram_fields() -> None:
+    """Agents' Telegram names, so alerts can mention them."""
+    from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+    create_custom_fields(
+        {"User": [
+            {"fieldname": "telegram_section", "label": "Telegram", "fieldtype": "Section Break", "insert_after": "mobile_no",
+             "collapsible": 1},
+            {"fieldname": "telegram_username", "label": "Telegram Username", "fieldtype": "Data",
+             "insert_after": "telegram_section", "description": "Without @; alerts mention the agent by it"},
+            {"fieldname": "telegram_user_id", "label": "Telegram User ID", "fieldtype": "Data",
+             "insert_after": "telegram_username"},
+        ]},
+        update=True,
+    )
+
+
 def ensure_settings_defaults() -> None:
     """Settings fields added by an upgrade start at their documented default, not at empty."""
     meta = frappe.get_meta("Support Hub Settings")
@@ -41,11 +58,13 @@ def ensure_settings_defaults() -> None:
 
 def after_migrate() -> None:
     ensure_support_owner_field()
+    ensure_user_telegram_fields()
     ensure_settings_defaults()
 
 
 def after_install() -> None:
     ensure_support_owner_field()
+    ensure_user_telegram_fields()
     ensure_settings_defaults()
     for name, rank, is_default in PRIORITIES:
         _ensure("Ticket Priority", name, {"priority_name": name, "rank": rank, "is_default": is_default})

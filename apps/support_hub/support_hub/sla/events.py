@@ -33,6 +33,10 @@ def record_transitions(transitions: list[Transition]) -> list[str]:
     for chunk in _chunks(rows, 5000):
         # INSERT IGNORE: two overlapping sweeps racing on the same ticket still leave one row.
         frappe.db.bulk_insert("SLA Event", fields, chunk, ignore_duplicates=True)
+    if fresh:
+        # Bulk rows fire no document events: listeners (Telegram alerts) are called here instead.
+        for listener in frappe.get_hooks("support_hub_sla_transitions"):
+            frappe.get_attr(listener)(fresh)
     return [t.ticket for t in fresh]
 
 

@@ -38,3 +38,22 @@ frappe.ui.form.on("Ticket", {
 			});
 	},
 });
+
+frappe.ui.form.on("Ticket", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.channel !== "Telegram" || !frm.doc.telegram_chat_id) return;
+		frm.add_custom_button(__("Reply in Telegram"), () => {
+			frappe.prompt(
+				[{ fieldname: "message", fieldtype: "Small Text", label: __("Reply"), reqd: 1 }],
+				({ message }) =>
+					frappe
+						.call("support_hub.api.telegram.reply", { ticket: frm.doc.name, message })
+						.then(() => {
+							frappe.show_alert({ message: __("Sent to the customer in Telegram"), indicator: "green" });
+							frm.reload_doc();
+						}),
+				__("Reply in Telegram")
+			);
+		});
+	},
+});

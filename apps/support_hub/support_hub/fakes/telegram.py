@@ -146,6 +146,15 @@ class FakeTelegram:
         with self._cond:
             self._blocked.add(chat_id)
 
+    def reset(self) -> None:
+        """Forget what was sent and any programmed failure: a clean slate between tests."""
+        with self._cond:
+            self.sent.clear()
+            self.calls.clear()
+            self._failures.clear()
+            self._blocked.clear()
+            self._outage = False
+
     def delay(self, seconds: float) -> None:
         """Answer every request this much later (to provoke client timeouts)."""
         with self._cond:

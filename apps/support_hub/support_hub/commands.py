@@ -1,0 +1,57 @@
+"""bench commands: `bench --site S support-hub-telegram` runs the customer bot by long polling."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import click
+import frappe
+from frappe.commands import get_site, pass_context
+
+
+@contextmanager
+def site_store(site: str, sites_path: str):
+    """One database session per step of an update: committed when the step succeeds."""
+    from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+    frappe.init(site=site, sites_path=sites_path)
+    frappe.connect()
+    frappe.set_user("Administrator")
+    try:
+        yield FrappeBotStore()
+        frappe.db.commit()
+    except Exception:
+        frappe.db.rollback()
+        raise
+    finally:
+        frappe.destroy()
+
+
+@click.command("support-hub-telegram")
+@pass_context
+def telegram_bot(context):
+    """Run the Telegram customer bot (long polling) for one site."""
+    from support_hub.integrations.telegram import site as telegram_site
+    from support_hub.integrations.telegram.ptb_app import build_application
+    from support_hub.integrations.telegram.webhook import bot_config
+
+    site = get_site(context)
+    frappe.init(site=site)
+    sites_path = frappe.local.sites_path
+    frappe.connect()
+    conf = telegram_site.settings()
+    frappe.destroy()
+    if not (conf.enabled and conf.token):
+        raise click.ClickException("Telegram is not enabled, or has no bot token, in Telegram Settings")
+    app = build_application(
+        conf.token,
+        lambda: site_store(site, sites_path),
+        base_url=f"{conf.base_url}/bot",
+        base_file_url=f"{conf.base_url}/file/bot",
+        config=bot_config(conf),
+    )
+    click.echo(f"support_hub Telegram bot polling for {site}")
+    app.run_polling()
+
+
+commands = [telegram_bot]

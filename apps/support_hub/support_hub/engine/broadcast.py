@@ -1,0 +1,306 @@
+"""Tag Broadcasts: "tell everyone whose ticket has tag X, then drop the tag", decided without a database.
+
+A broadcast goes to customers, not tickets: a customer with three tagged tickets gets one message,
+on their most recent open ticket, and the tag comes off all three. The plan is computed once and
+stored as one recipient row per customer; a background job then walks the rows through
+
+    Pending → Sending → Sent | Failed
+
+Exactly-once rests on one rule the job must keep: the message row (the Communication, or the
+Telegram outbox row) and the recipient's move to Sent are written in ONE database transaction, and
+the message row carries the recipient's `dedupe_key`. Then after any crash the database holds either
+both or neither, and a recipient left in Sending is resolved by looking for its message row
+(`resume_decision`) instead of being sent again blindly. Actual delivery is the outbox's (or the
+email queue's) job, with its own retries; "Sent" here means "handed to it exactly once".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import NamedTuple
+
+EMAIL = "Email"
+TELEGRAM = "Telegram"
+OWN_CHANNEL = "Ticket's Own Channel"
+CHANNEL_MODES = (EMAIL, TELEGRAM, OWN_CHANNEL)
+# Channels a broadcast can be sent over; a Web or Phone ticket has nowhere to send it on its own.
+SENDABLE_CHANNELS = (EMAIL, TELEGRAM)
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedTicket:
+    """A ticket carrying the broadcast's tag, with what planning needs to know about it."""
+
+    ticket: str
+    customer_key: str | None  # the Customer (or the contact) the ticket belongs to; None: unknown
+    customer_name: str | None
+    channel: str  # the channel the ticket came in on
+    contact_address: str | None  # the sender's address on that channel (email, Telegram chat id)
+    status: str
+    is_open: bool
+    opened_at: datetime | None = None  # "most recent" means opened last
+    # Addresses on other channels known from the contact (a Telegram ticket's customer may have an
+    # email on file), so an "Email" broadcast can reach them too.
+    other_addresses: Mapping[str, str] = field(default_factory=dict)
+
+    def address_on(self, channel: str) -> str | None:
+        if channel == self.channel and self.contact_address and self.contact_address.strip():
+            return self.contact_address.strip()
+        other = self.other_addresses.get(channel)
+        return other.strip() if other and other.strip() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One customer to message: on `ticket`, over `channel`, to `address`."""
+
+    key: str  # unique within the broadcast: the customer key, or the address when there is none
+    customer_key: str | None
+    ticket: str  # the ticket the message lands on (threaded there)
+    channel: str
+    address: str
+    all_tickets: tuple[str, ...]  # every tagged ticket of the customer in scope: the tag comes off each
+    customer_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A tagged ticket whose customer gets no message; it keeps its tag so someone can follow up."""
+
+    ticket: str
+    customer_key: str | None
+    reason: str
+
+
+class Plan(NamedTuple):
+    recipients: list[Recipient]
+    skipped: list[Skipped]
+
+
+REASON_CLOSED = "ticket is closed (the broadcast is for open tickets only)"
+
+
+def _no_address_reason(channel: str) -> str:
+    if channel not in SENDABLE_CHANNELS:
+        return f"a {channel} ticket has no channel to send on"
+    return "no Telegram chat" if channel == TELEGRAM else f"no {channel} address"
+
+
+def _landing_order(t: TaggedTicket) -> tuple:
+    # Open before closed, then opened last, then by name. When opened_at is missing the third item
+    # is only ever compared with another missing one, so naive and aware datetimes never meet.
+    return (t.is_open, t.opened_at is not None, t.opened_at or 0, t.ticket)
+
+
+def plan_recipients(tickets: Iterable[TaggedTicket], only_open: bool, channel_mode: str) -> Plan:
+    """One recipient per customer, and the tagged tickets whose customer cannot be reached.
+
+    * Scope: with `only_open`, closed tickets are skipped (and keep their tag).
+    * Channel: `channel_mode` "Email" or "Telegram" sends everyone over that channel; "Ticket's Own
+      Channel" uses the channel of the ticket the message lands on.
+    * Landing ticket: the customer's most recent open ticket that has an address on the channel
+      (a closed one only when the customer has no open ticket in scope).
+    * A customer none of whose tickets has an address is reported ticket by ticket in `skipped`.
+      A ticket without an address whose customer is reached through another ticket is not skipped:
+      the customer got the message, so its tag comes off too (it is in `all_tickets`).
+    * Tickets without a customer are grouped by their address instead (`key` "address:<ch>:<addr>").
+    Recipients come in the order their customers first appear in `tickets`.
+    """
+    if channel_mode not in CHANNEL_MODES:
+        raise ValueError(f"unknown channel mode {channel_mode!r} (expected one of {', '.join(CHANNEL_MODES)})")
+    skipped: list[Skipped] = []
+    groups: dict[str, list[TaggedTicket]] = {}
+    seen: set[str] = set()
+    for t in tickets:
+        if t.ticket in seen:  # a ticket listed twice (the tag joined twice) is one ticket
+            continue
+        seen.add(t.ticket)
+        if only_open and not t.is_open:
+            skipped.append(Skipped(t.ticket, t.customer_key, REASON_CLOSED))
+            continue
+        key = t.customer_key
+        if not key:
+            channel = t.channel if channel_mode == OWN_CHANNEL else channel_mode
+            address = t.address_on(channel) if channel in SENDABLE_CHANNELS else None
+            if address is None:
+                skipped.append(Skipped(t.ticket, None, _no_address_reason(channel)))
+                continue
+            key = f"address:{channel}:{address}"
+        groups.setdefault(key, []).append(t)
+
+    recipients: list[Recipient] = []
+    for key, group in groups.items():
+        best: TaggedTicket | None = None
+        best_address = best_channel = None
+        for t in group:
+            channel = t.channel if channel_mode == OWN_CHANNEL else channel_mode
+            if channel not in SENDABLE_CHANNELS:
+                continue
+            address = t.address_on(channel)
+            if address is not None and (best is None or _landing_order(t) > _landing_order(best)):
+                best, best_address, best_channel = t, address, channel
+        if best is None:
+            for t in group:
+                channel = t.channel if channel_mode == OWN_CHANNEL else channel_mode
+                skipped.append(Skipped(t.ticket, t.customer_key, _no_address_reason(channel)))
+            continue
+        recipients.append(
+            Recipient(
+                key=key,
+                customer_key=best.customer_key,
+                ticket=best.ticket,
+                channel=best_channel,
+                address=best_address,
+                all_tickets=tuple(t.ticket for t in group),
+                customer_name=best.customer_name,
+            )
+        )
+    return Plan(recipients, skipped)
+
+
+_MAX_KEY_LENGTH = 140  # Frappe's name/Data length: the key may be stored in either
+
+
+def dedupe_key(broadcast: str, customer_key: str) -> str:
+    """The key the message row of one recipient carries (pass `Recipient.key` as `customer_key`).
+
+    Readable when it fits, hashed when a long customer name would make it too long to store.
+    """
+    key = f"broadcast:{broadcast}:{customer_key}"
+    if len(key) <= _MAX_KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(f"{broadcast}\x00{customer_key}".encode()).hexdigest()[:32]
+    return f"broadcast:{broadcast[: _MAX_KEY_LENGTH - 44]}:#{digest}"
+
+
+# --- recipient states ----------------------------------------------------------------------------
+
+
+class RecipientState(str, Enum):
+    PENDING = "Pending"
+    SENDING = "Sending"
+    SENT = "Sent"
+    FAILED = "Failed"
+
+
+RECIPIENT_TRANSITIONS: dict[RecipientState, frozenset[RecipientState]] = {
+    # Pending → Sent directly only when a crash left the message row but lost the state change.
+    RecipientState.PENDING: frozenset({RecipientState.SENDING, RecipientState.SENT}),
+    RecipientState.SENDING: frozenset({RecipientState.SENT, RecipientState.FAILED}),
+    RecipientState.SENT: frozenset(),
+    # Only an explicit "retry failed" puts a failed recipient back in the queue.
+    RecipientState.FAILED: frozenset({RecipientState.PENDING}),
+}
+
+
+def can_transition(old: RecipientState | str, new: RecipientState | str) -> bool:
+    return RecipientState(new) in RECIPIENT_TRANSITIONS[RecipientState(old)]
+
+
+def _states(states: Mapping[str, RecipientState | str]) -> Iterable[tuple[str, RecipientState]]:
+    return ((key, RecipientState(state)) for key, state in states.items())
+
+
+def next_batch(states: Mapping[str, RecipientState | str], limit: int) -> list[str]:
+    """Up to `limit` Pending recipients, in plan order (the mapping's order).
+
+    Recipients in Sending are not in it: when the job starts (it holds the broadcast's lock, so no
+    other run is live) they are leftovers of a crashed run, resolved first via `stranded` and
+    `resume_decision`.
+    """
+    if limit <= 0:
+        return []
+    batch = []
+    for key, state in _states(states):
+        if state is RecipientState.PENDING:
+            batch.append(key)
+            if len(batch) == limit:
+                break
+    return batch
+
+
+def stranded(states: Mapping[str, RecipientState | str]) -> list[str]:
+    """Recipients a crashed run left in Sending."""
+    return [key for key, state in _states(states) if state is RecipientState.SENDING]
+
+
+SEND, MARK_SENT, SKIP = "send", "mark_sent", "skip"
+
+
+def resume_decision(recipient_state: RecipientState | str, delivery_evidence: bool) -> str:
+    """What to do with a recipient when (re)starting: 'send', 'mark_sent' or 'skip'.
+
+    `delivery_evidence`: a message row with the recipient's dedupe key exists.
+      * Sent or Failed: 'skip' (a failed one is retried only by an explicit retry, which makes it
+        Pending).
+      * Evidence: 'mark_sent'. The message was written; only its state change was lost. Never send
+        again. (With both in one transaction this cannot happen, but a caller that committed the
+        message separately, or a hand-edited state, is still safe.)
+      * No evidence: 'send'. Because message and state commit together, a recipient in Sending
+        without a message row provably has not been messaged: sending is not blind, it is the
+        first time.
+    """
+    state = RecipientState(recipient_state)
+    if state in (RecipientState.SENT, RecipientState.FAILED):
+        return SKIP
+    return MARK_SENT if delivery_evidence else SEND
+
+
+def progress(states: Mapping[str, RecipientState | str] | Iterable[RecipientState | str]) -> tuple[int, int, float]:
+    """(done, total, percent): done counts Sent and Failed, the states nothing more happens in.
+    An empty broadcast is 100% done."""
+    values = states.values() if isinstance(states, Mapping) else states
+    done = total = 0
+    for state in values:
+        total += 1
+        done += RecipientState(state) in (RecipientState.SENT, RecipientState.FAILED)
+    percent = 100.0 if total == 0 else round(100.0 * done / total, 1)
+    return done, total, percent
+
+
+# --- pacing --------------------------------------------------------------------------------------
+
+# Offsets are multiples of 2**-20 s: sums of such numbers are exact in floating point, so "no more
+# than N in any one-second window" holds for the floats themselves, not just on paper.
+_TICK = 2.0**-20
+
+
+def pace(
+    n_messages: int, per_second: int = 30, chats: Sequence[object] | None = None, per_chat_gap: float = 1.0
+) -> list[float]:
+    """Send offsets in seconds from the start, evenly spaced so that no one-second window holds
+    more than `per_second` messages (Telegram's bulk limit is about 30 messages per second per bot).
+
+    Telegram also allows about one message per second to the same chat (and 20 per minute to a
+    group). A broadcast sends one message per customer, so a chat repeats only when customers share
+    one (an accountant serving several firms); pass `chats` (one per message) and such messages are
+    kept `per_chat_gap` seconds apart, delaying the messages after them rather than reordering.
+    """
+    if n_messages < 0:
+        raise ValueError("n_messages must not be negative")
+    # A whole number: "at most 2.5 messages in any second" means at most 2, so say 2.
+    if not isinstance(per_second, int) or isinstance(per_second, bool) or per_second < 1:
+        raise ValueError("per_second must be a positive whole number")
+    if chats is not None and len(chats) != n_messages:
+        raise ValueError("chats must name one chat per message")
+    interval = math.ceil(1.0 / per_second / _TICK) * _TICK  # rounded up: never faster than asked
+    offsets: list[float] = []
+    last_in_chat: dict[object, float] = {}
+    t = 0.0
+    for i in range(n_messages):
+        if i:
+            t += interval
+        if chats is not None:
+            chat = chats[i]
+            if chat in last_in_chat:
+                t = max(t, last_in_chat[chat] + per_chat_gap)
+            last_in_chat[chat] = t
+        offsets.append(t)
+    return offsets

@@ -1,0 +1,259 @@
+"""Rules of the claims desk: who handles a claim, when it is due, which status may follow which, and
+which amounts make sense. Nothing here touches the database; the Claim controller asks and stores.
+
+The deadline is the one decision worth reading first (see `claim_deadline`): "N working days" is
+counted in whole working days starting the day after the claim arrived, and ends when the office
+closes on the Nth of them, the way Russian civil law counts periods (ГК РФ art. 191, 193, 194) and
+the way a claims clerk reads "answer within 3 working days".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from support_hub.engine.calendar import BusinessCalendar, CalendarError
+
+UTC = timezone.utc
+Amount = int | float | Decimal
+
+# --- routing a claim to its handler ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the rules look at. `amount_claimed` None: the customer named no sum (a replacement)."""
+
+    category: str | None
+    amount_claimed: Amount | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """Send claims of `category` (None: any) whose amount is within [min_amount, max_amount] (both
+    ends included, either end may be open) to `assign_to`. Lower `order` is tried first."""
+
+    name: str
+    assign_to: str
+    category: str | None = None
+    min_amount: Amount | None = None
+    max_amount: Amount | None = None
+    order: int = 0
+    enabled: bool = True
+
+    def matches(self, facts: ClaimFacts) -> bool:
+        if not self.enabled:
+            return False
+        if self.category and not _same_category(self.category, facts.category):
+            return False
+        if self.min_amount is None and self.max_amount is None:
+            return True
+        amount = facts.amount_claimed
+        if amount is None:
+            return False  # an unknown sum satisfies no bound
+        above_min = self.min_amount is None or amount >= self.min_amount
+        below_max = self.max_amount is None or amount <= self.max_amount
+        return above_min and below_max
+
+
+def _same_category(rule_category: str, claim_category: str | None) -> bool:
+    # Categories are Link values, but a stray space or capital in an imported rule must not make
+    # the rule silently dead.
+    return claim_category is not None and rule_category.strip().casefold() == claim_category.strip().casefold()
+
+
+def pick_claim_rule(rules: Iterable[ClaimRule], facts: ClaimFacts) -> ClaimRule | None:
+    """The first enabled rule, by `order`, whose conditions all hold; None when none does.
+
+    Ties on `order` are broken by rule name, so the answer never depends on the order the database
+    happened to return the rules in. Both amount bounds are inclusive: with "max 10 000" on one rule
+    and "min 10 000" on the next, a claim of exactly 10 000 goes to whichever has the lower order.
+    """
+    for rule in sorted(rules, key=lambda r: (r.order, r.name)):
+        if rule.matches(facts):
+            return rule
+    return None
+
+
+def check_claim_rule(rule: ClaimRule) -> list[str]:
+    """What is wrong with a rule as configured (empty when it is usable)."""
+    problems = []
+    if not rule.assign_to:
+        problems.append(f"Rule {rule.name}: nobody to assign claims to")
+    for label, value in (("Minimum", rule.min_amount), ("Maximum", rule.max_amount)):
+        if value is not None and value < 0:
+            problems.append(f"Rule {rule.name}: {label.lower()} amount cannot be negative")
+    if rule.min_amount is not None and rule.max_amount is not None and rule.min_amount > rule.max_amount:
+        problems.append(f"Rule {rule.name}: minimum amount {rule.min_amount} is above maximum {rule.max_amount}")
+    return problems
+
+
+# --- deadline and reminders --------------------------------------------------------------------
+
+# A calendar with this many days in a row without working time is broken, not merely festive.
+_MAX_DAYS_OFF_IN_A_ROW = 366
+
+
+def claim_deadline(created_at: datetime, calendar: BusinessCalendar, working_days: int = 3) -> datetime:
+    """When a claim created at `created_at` must be answered: the end of working hours on the
+    `working_days`-th working day after the (local) day it was created. Returned in UTC.
+
+    Why whole days and not N × (minutes of a working day) of working time:
+      * it is how the promise reads. "Within 3 working days" of a claim that came on Monday at 17:55
+        means "by Thursday evening", not "by Thursday 17:55". Counting from the next day is how
+        periods run in Russian law (ГК РФ 191), and a period for acting within an organisation ends
+        when its working hours end (ГК РФ 194);
+      * the day of arrival never counts, whatever the hour: a claim that came at 09:00 and one that
+        came at 23:00 on the same day share a deadline, so nobody games the clock by the hour;
+      * working-day length is not a constant: a DST day is an hour longer or shorter in UTC, and
+        N × minutes would drift by that hour; here the deadline is always the local closing time.
+    Holidays and weekends are simply not working days, so the deadline never falls on one.
+    """
+    if working_days < 1:
+        raise ValueError("working_days must be at least 1")
+    if created_at.tzinfo is None:
+        raise ValueError("claim_deadline needs a time-zone-aware created_at")
+    day = created_at.astimezone(calendar.tz).date()
+    counted = days_off_in_a_row = 0
+    while True:
+        day += timedelta(days=1)
+        intervals = calendar.working_intervals_on(day)
+        if not intervals:
+            days_off_in_a_row += 1
+            if days_off_in_a_row > _MAX_DAYS_OFF_IN_A_ROW:
+                raise CalendarError("the calendar has no working day ahead (are all days holidays?)")
+            continue
+        days_off_in_a_row = 0
+        counted += 1
+        if counted == working_days:
+            return intervals[-1][1].astimezone(UTC)
+
+
+def reminder_moments(
+    deadline: datetime, lead_hours: Sequence[float] = (24, 2), after: datetime | None = None
+) -> list[datetime]:
+    """When to remind the handler: `lead_hours` real (clock) hours before `deadline`, earliest
+    first, in UTC. Moments at or before `after` (say, the claim's creation) are dropped: a reminder
+    that is already late only adds noise next to the overdue alert.
+
+    Hours are clock hours, not working hours: a reminder is a nudge on a phone, and "24 h before"
+    should mean a day before even across a weekend. The arithmetic is done in UTC, so a DST change
+    between the reminder and the deadline does not shift it by an hour.
+    """
+    if deadline.tzinfo is None:
+        raise ValueError("reminder_moments needs a time-zone-aware deadline")
+    if any(h < 0 for h in lead_hours):
+        raise ValueError("lead hours must not be negative")
+    end = deadline.astimezone(UTC)
+    moments = sorted({end - timedelta(hours=h) for h in lead_hours})
+    if after is not None:
+        moments = [m for m in moments if m > after]
+    return moments
+
+
+def on_time(deadline: datetime, closed_on: datetime | None) -> bool:
+    """True when the claim was closed at or before its deadline. A claim still open is not (yet)
+    on time, so an on-time rate is best computed over closed claims only."""
+    if closed_on is None:
+        return False
+    if deadline.tzinfo is None or closed_on.tzinfo is None:
+        raise ValueError("on_time needs time-zone-aware datetimes")
+    return closed_on <= deadline
+
+
+# --- statuses ------------------------------------------------------------------------------------
+
+NEW = "New"
+IN_REVIEW = "In Review"
+WAITING_FOR_CUSTOMER = "Waiting for Customer"
+APPROVED = "Approved"
+REJECTED = "Rejected"
+COMPENSATED = "Compensated"
+CLOSED = "Closed"
+CLAIM_STATUSES = (NEW, IN_REVIEW, WAITING_FOR_CUSTOMER, APPROVED, REJECTED, COMPENSATED, CLOSED)
+
+claim_status_transitions: dict[str, frozenset[str]] = {
+    # Obvious junk can be rejected and duplicates or withdrawn claims closed without a review.
+    NEW: frozenset({IN_REVIEW, WAITING_FOR_CUSTOMER, REJECTED, CLOSED}),
+    IN_REVIEW: frozenset({WAITING_FOR_CUSTOMER, APPROVED, REJECTED, CLOSED}),
+    # The customer answered (back to review) or never did / withdrew (closed). No decision is made
+    # while waiting: the answer has to be reviewed first.
+    WAITING_FOR_CUSTOMER: frozenset({IN_REVIEW, CLOSED}),
+    # Approved is the decision, Compensated the money actually paid; a replacement or repair closes
+    # straight from Approved. Back to review when the decision is revised before it is carried out.
+    APPROVED: frozenset({COMPENSATED, CLOSED, IN_REVIEW}),
+    # A rejection may be appealed, which reopens the review.
+    REJECTED: frozenset({CLOSED, IN_REVIEW}),
+    # Money paid cannot be un-paid by a status change: the only way on is to close.
+    COMPENSATED: frozenset({CLOSED}),
+    # Reopening goes through review, never straight to a decision.
+    CLOSED: frozenset({IN_REVIEW}),
+}
+
+
+def validate_transition(old: str | None, new: str) -> str | None:
+    """An error message when a claim may not go from `old` to `new`, else None.
+
+    `old` None is a claim being created: it starts as New. Staying in the same status is always
+    allowed (saving other fields).
+    """
+    if new not in claim_status_transitions:
+        return f"Unknown claim status {new!r}"
+    if old is None or old == "":
+        return None if new == NEW else f"A new claim starts as {NEW}, not {new}"
+    if old not in claim_status_transitions:
+        return f"Unknown claim status {old!r}"
+    if old == new or new in claim_status_transitions[old]:
+        return None
+    allowed = ", ".join(s for s in CLAIM_STATUSES if s in claim_status_transitions[old])
+    return f"A claim cannot go from {old} to {new} (from {old} it can go to: {allowed})"
+
+
+# --- amounts -------------------------------------------------------------------------------------
+
+REFUND = "Refund"
+COMPENSATION = "Compensation"
+REPLACEMENT = "Replacement"
+REPAIR = "Repair"
+REJECTION = "Rejected"
+# Resolutions that pay money out, and therefore need an approved amount.
+PAYING_RESOLUTIONS = frozenset({REFUND, COMPENSATION})
+
+
+def validate_amounts(
+    amount_claimed: Amount | None, amount_approved: Amount | None, resolution: str | None
+) -> list[str]:
+    """Every problem with a claim's amounts (empty when they are consistent).
+
+    `amount_claimed` None means the customer named no sum; then "approved ≤ claimed" cannot be
+    checked and is not. `amount_approved` None counts as 0 (nothing approved yet).
+    """
+    problems = []
+    approved = amount_approved if amount_approved is not None else 0
+    if amount_claimed is not None and amount_claimed < 0:
+        problems.append("Claimed amount cannot be negative")
+    if approved < 0:
+        problems.append("Approved amount cannot be negative")
+    if amount_claimed is not None and approved > amount_claimed >= 0:
+        problems.append(f"Approved amount ({_money(approved)}) exceeds the claimed amount ({_money(amount_claimed)})")
+    if resolution == REJECTION and approved != 0:
+        problems.append(f"A rejected claim cannot have an approved amount ({_money(approved)})")
+    if resolution in PAYING_RESOLUTIONS and approved <= 0:
+        problems.append(f"A {resolution.lower()} needs an approved amount above zero")
+    return problems
+
+
+def _money(value: Amount) -> str:
+    return f"{Decimal(str(value)):,.2f}"
+
+
+def working_days_between(calendar: BusinessCalendar, first: date, last: date) -> int:
+    """How many working days lie in [first, last] (local dates): handy for "answered in N days"."""
+    count, day = 0, first
+    while day <= last:
+        count += bool(calendar.working_intervals_on(day))
+        day += timedelta(days=1)
+    return count

@@ -1,0 +1,53 @@
+"""Messages from the desk to a Telegram customer: agents' replies, auto-replies, ladder steps and the
+rating request. Each one lands on the ticket as a Communication and goes out through the outbox."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.core.utils import html2text
+
+from support_hub.integrations.telegram import outbox
+from support_hub.integrations.telegram.bot_flow import inline_keyboard, rating_request
+from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+
+def telegram_text(html: str) -> str:
+    """Desk HTML as the plain text Telegram shows; escaped for its HTML parse mode."""
+    return frappe.utils.escape_html(html2text(html or "").strip())
+
+
+def send_to_customer(ticket, subject: str, html: str, communication_type: str = "Automated Message") -> str | None:
+    """channels' sender for Telegram tickets."""
+    if not ticket.telegram_chat_id:
+        return None
+    communication = frappe.get_doc(
+        {
+            "doctype": "Communication",
+            "communication_type": communication_type,
+            "communication_medium": "Chat",
+            "sent_or_received": "Sent",
+            "sender": frappe.db.get_value("User", frappe.session.user, "email") or None,
+            "subject": subject,
+            "content": html,
+            "reference_doctype": "Ticket",
+            "reference_name": ticket.name,
+        }
+    ).insert(ignore_permissions=True)
+    outbox.queue(f"communication|{communication.name}", ticket.telegram_chat_id, telegram_text(html),
+                 "Customer Message", ("Ticket", ticket.name))
+    return communication.name
+
+
+def ask_for_rating(ticket, method=None) -> None:
+    """When a Telegram ticket is resolved, the bot asks for a rating with three emoji."""
+    before = ticket.get_doc_before_save()
+    if ticket.channel != "Telegram" or not ticket.telegram_chat_id or ticket.rating:
+        return
+    if ticket.status != "Resolved" or (before is not None and before.status == "Resolved"):
+        return
+    store = FrappeBotStore()
+    reply = rating_request(store, int(ticket.telegram_chat_id), ticket.name)
+    outbox.queue(f"rating-request|{ticket.name}", ticket.telegram_chat_id, reply.text, "Rating Request",
+                 ("Ticket", ticket.name), reply_markup=inline_keyboard(reply.buttons))
+    ticket.add_comment("Info", _("The customer was asked to rate the ticket in Telegram"))

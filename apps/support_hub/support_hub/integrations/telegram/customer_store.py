@@ -1,0 +1,174 @@
+"""The customer bot's memory on a Frappe site: bot_flow.BotStore over doctypes.
+
+Telegram Chat keeps each chat's conversation state and account IDs; Telegram Update records the
+update ids already handled (a redelivered update is handled once); tickets, messages and files are
+ordinary Tickets, Communications and Files, so agents see the conversation on the ticket's timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from support_hub.integrations.telegram import site
+from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
+
+SUBJECT_LENGTH = 120
+CLOSED = ("Closed",)
+_EXTENSIONS = {"voice": ".ogg", "audio": ".mp3", "photo": ".jpg", "video": ".mp4", "video_note": ".mp4"}
+
+
+class FrappeBotStore:
+    def __init__(self, conf: frappe._dict | None = None):
+        self.conf = conf or site.settings()
+
+    # ----- updates and state ------------------------------------------------------------------
+    def seen_update(self, update_id: int) -> bool:
+        if frappe.db.exists("Telegram Update", str(update_id)):
+            return True
+        frappe.get_doc({"doctype": "Telegram Update", "update_id": str(update_id)}).db_insert()
+        return False
+
+    def _chat(self, chat_id: int):
+        name = str(chat_id)
+        if not frappe.db.exists("Telegram Chat", name):
+            frappe.get_doc({"doctype": "Telegram Chat", "chat_id": name, "state": "{}", "accounts": ""}).insert(
+                ignore_permissions=True
+            )
+        return frappe.get_doc("Telegram Chat", name, for_update=True)
+
+    def get_state(self, chat_id: int) -> ChatState | None:
+        raw = frappe.db.get_value("Telegram Chat", str(chat_id), "state")
+        return ChatState.from_dict(json.loads(raw)) if raw and raw != "{}" else None
+
+    def set_state(self, chat_id: int, state: ChatState) -> None:
+        chat = self._chat(chat_id)
+        chat.db_set("state", json.dumps(state.to_dict(), ensure_ascii=False), update_modified=False)
+
+    # ----- accounts ---------------------------------------------------------------------------
+    def list_accounts(self, chat_id: int) -> list[str]:
+        raw = frappe.db.get_value("Telegram Chat", str(chat_id), "accounts") or ""
+        return [line for line in raw.splitlines() if line.strip()]
+
+    def add_account(self, chat_id: int, account_id: str) -> None:
+        accounts = self.list_accounts(chat_id)
+        if account_id not in accounts:
+            self._chat(chat_id).db_set("accounts", "\n".join([*accounts, account_id]), update_modified=False)
+
+    def remove_account(self, chat_id: int, account_id: str) -> None:
+        chat = self._chat(chat_id)
+        accounts = [a for a in self.list_accounts(chat_id) if a != account_id]
+        chat.db_set("accounts", "\n".join(accounts), update_modified=False)
+        if chat.active_account == account_id:
+            chat.db_set("active_account", None, update_modified=False)
+
+    def active_account(self, chat_id: int) -> str | None:
+        return frappe.db.get_value("Telegram Chat", str(chat_id), "active_account") or None
+
+    def set_active_account(self, chat_id: int, account_id: str | None) -> None:
+        chat = self._chat(chat_id)
+        chat.db_set({"active_account": account_id, "customer_name": self.is_known_account(account_id) if account_id else None},
+                    update_modified=False)
+
+    def _customer_doctype(self) -> str | None:
+        doctype = frappe.db.get_single_value("Support Hub Settings", "customer_doctype") or "Customer"
+        return doctype if frappe.db.exists("DocType", doctype) else None
+
+    def _customer(self, account_id: str) -> str | None:
+        doctype = self._customer_doctype()
+        if not doctype or not account_id:
+            return None
+        return frappe.db.get_value(doctype, {self.conf.account_field or "name": account_id}, "name")
+
+    def is_known_account(self, account_id: str) -> str | None:
+        name = self._customer(account_id)
+        if not name:
+            return None
+        doctype = self._customer_doctype()
+        title_field = frappe.get_meta(doctype).get_title_field()
+        return frappe.db.get_value(doctype, name, title_field) or name
+
+    # ----- tickets ----------------------------------------------------------------------------
+    def list_topics(self) -> list[str]:
+        return frappe.get_all("Ticket Topic", filters={"enabled": 1}, pluck="name", order_by="topic_name asc")
+
+    def create_ticket(self, chat_id: int, account_id: str, topic: str | None, text: str,
+                      attachments: Sequence[Attachment]) -> str:
+        first_line = (text or "").strip().splitlines()[0] if (text or "").strip() else (topic or "Telegram")
+        ticket = frappe.get_doc(
+            {
+                "doctype": "Ticket",
+                "subject": first_line[:SUBJECT_LENGTH],
+                "description": frappe.utils.escape_html(text or ""),
+                "channel": "Telegram",
+                "topic": topic,
+                "raised_by": f"tg:{chat_id}",
+                "telegram_chat_id": str(chat_id),
+                "customer_type": self._customer_doctype() if self._customer(account_id) else None,
+                "customer": self._customer(account_id),
+            }
+        )
+        ticket.flags.first_message = text or ""
+        ticket.insert(ignore_permissions=True)
+        self.add_message(ticket.name, text, attachments)
+        return ticket.name
+
+    def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment]) -> None:
+        chat = frappe.db.get_value("Ticket", ticket, "telegram_chat_id")
+        customer = frappe.db.get_value("Telegram Chat", chat, "customer_name") if chat else None
+        communication = frappe.get_doc(
+            {
+                "doctype": "Communication",
+                "communication_type": "Communication",
+                "communication_medium": "Chat",
+                "sent_or_received": "Received",
+                "sender_full_name": customer or f"Telegram {chat}",
+                "subject": frappe.db.get_value("Ticket", ticket, "subject"),
+                "content": frappe.utils.escape_html(text or "").replace("\n", "<br>") or "&nbsp;",
+                "reference_doctype": "Ticket",
+                "reference_name": ticket,
+                "communication_date": now_datetime(),
+                "has_attachment": 1 if attachments else 0,
+            }
+        ).insert(ignore_permissions=True)
+        for number, attachment in enumerate(attachments, start=1):
+            self._save_file(ticket, communication.name, attachment, number)
+
+    def _save_file(self, ticket: str, communication: str, attachment: Attachment, number: int) -> None:
+        if attachment.content is None:
+            return  # too large or not fetched: the flow already told the customer
+        name = attachment.file_name or f"{attachment.kind}-{communication}-{number}{_EXTENSIONS.get(attachment.kind, '')}"
+        frappe.get_doc(
+            {
+                "doctype": "File",
+                "file_name": name,
+                "attached_to_doctype": "Ticket",
+                "attached_to_name": ticket,
+                "content": bytes(attachment.content),
+                "is_private": 1,
+            }
+        ).insert(ignore_permissions=True)
+
+    def open_tickets(self, chat_id: int) -> list[TicketSummary]:
+        rows = frappe.get_all(
+            "Ticket", filters={"telegram_chat_id": str(chat_id), "status": ["not in", CLOSED]},
+            fields=["name", "subject", "status"], order_by="creation desc", limit=20,
+        )
+        return [TicketSummary(r.name, r.subject, r.status) for r in rows]
+
+    def ticket_of_chat(self, chat_id: int) -> str | None:
+        rows = self.open_tickets(chat_id)
+        return rows[0].number if rows else None
+
+    def record_rating(self, ticket: str, rating: str, comment: str | None) -> None:
+        from support_hub.integrations.telegram.team_alerts import on_rating
+
+        doc = frappe.get_doc("Ticket", ticket)
+        doc.db_set({"rating": rating, "rating_comment": comment, "rated_on": now_datetime()}, update_modified=False)
+        doc.add_comment("Info", _("Customer rated the ticket: {0}{1}").format(
+            rating, f" — {comment}" if comment else ""))
+        on_rating(doc)

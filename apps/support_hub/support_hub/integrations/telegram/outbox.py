@@ -1,0 +1,137 @@
+"""The Telegram outbox: every message to Telegram is a Telegram Outbox row first.
+
+Rows are inserted in the same transaction as whatever caused them (an SLA transition, a rating, an
+agent's reply), under a dedupe key, so one event queues one message however often it is seen. A
+sender drains due rows: it claims a row (pushes next_try out, committed) before the HTTP call so an
+overlapping run leaves it alone, then records the outcome the engine decides — sent, retry at
+Telegram's retry_after, back off on an outage, or fail for good (bot blocked, chat gone).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from support_hub.engine import outbox as engine
+from support_hub.integrations.telegram import site
+
+LEASE = timedelta(minutes=2)
+# Sends remembered for Telegram's rate limits (30 a second overall, one a second per chat).
+_recent_sends: list[tuple[str, float]] = []
+
+
+def queue(key: str, chat_id, text: str, purpose: str, reference: tuple[str, str] | None = None,
+          reply_markup: dict | None = None) -> str | None:
+    """Queue one message; returns the row name, or None when the key was queued before."""
+    if not chat_id or frappe.db.exists("Telegram Outbox", {"dedupe_key": key}):
+        return None
+    row = frappe.get_doc(
+        {
+            "doctype": "Telegram Outbox",
+            "dedupe_key": key,
+            "chat_id": str(chat_id),
+            "text": text,
+            "purpose": purpose,
+            "status": engine.OutboxStatus.QUEUED.value,
+            "next_try": None,  # due at once
+            "reference_doctype": reference[0] if reference else None,
+            "reference_name": reference[1] if reference else None,
+            "reply_markup": json.dumps(reply_markup) if reply_markup else None,
+        }
+    )
+    try:
+        row.db_insert()
+    except frappe.UniqueValidationError:
+        return None  # a concurrent transaction queued the same event
+    frappe.db.after_commit.add(_kick)
+    return row.name
+
+
+def _kick() -> None:
+    """Send soon after the commit, rather than at the next scheduler minute."""
+    if not frappe.flags.in_test:
+        frappe.enqueue("support_hub.integrations.telegram.outbox.send_due", queue="short", deduplicate=True,
+                       job_id=f"telegram-outbox-{frappe.local.site}")
+
+
+def _item(row) -> engine.OutboxItem:
+    return engine.OutboxItem(
+        key=row.dedupe_key, chat_id=row.chat_id, text=row.text or "", attempts=row.attempts or 0,
+        status=engine.OutboxStatus(row.status), next_try=row.next_try, created=row.creation,
+    )
+
+
+def _claim(name: str, now: datetime, commit: bool) -> bool:
+    frappe.db.sql(
+        """update `tabTelegram Outbox` set next_try = %s
+        where name = %s and status = 'Queued' and (next_try is null or next_try <= %s)""",
+        (now + LEASE, name, now),
+    )
+    claimed = frappe.db._cursor.rowcount == 1
+    if commit:
+        frappe.db.commit()  # the claim must be visible to other senders before the HTTP call
+    return claimed
+
+
+def _wait_for_rate_limit(chat_id) -> None:
+    while True:
+        del _recent_sends[: max(0, len(_recent_sends) - 200)]
+        wait = engine.rate_limit_wait(_recent_sends, chat_id, time.monotonic())
+        if wait <= 0:
+            return
+        time.sleep(min(wait, 1.0))
+
+
+def _chat(chat_id: str):
+    """Numeric chat ids as numbers, as Telegram hands them out; @channel names stay text."""
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+
+
+def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | None = None,
+             commit: bool = True) -> dict[str, int]:
+    """Send what is due (scheduler every minute, and right after new rows commit)."""
+    now = now or now_datetime()
+    telegram = site.client()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if telegram is None:
+        return counts
+    table = frappe.qb.DocType("Telegram Outbox")
+    query = (
+        frappe.qb.from_(table)
+        .select(table.name, table.dedupe_key, table.chat_id, table.text, table.attempts, table.status, table.next_try,
+                table.creation, table.reply_markup)
+        .where((table.status == "Queued") & (table.next_try.isnull() | (table.next_try <= now)))
+        .orderby(table.creation)
+        .limit(limit)
+    )
+    if names:
+        query = query.where(table.name.isin(names))
+    rows = query.run(as_dict=True)
+    for row in rows:
+        if not _claim(row.name, now, commit):
+            continue  # another sender took it
+        chat = _chat(row.chat_id)
+        _wait_for_rate_limit(chat)
+        markup = json.loads(row.reply_markup) if row.reply_markup else None
+        result = telegram.send_message(chat, row.text, reply_markup=markup)
+        if result.kind is not engine.SendKind.TRANSIENT:
+            # Telegram answered, so the request counts against its limits (an outage's do not).
+            _recent_sends.append((chat, time.monotonic()))
+        update = engine.after_attempt(_item(row), result, now)
+        values = {"status": update.status.value, "attempts": update.attempts, "next_try": update.next_try,
+                  "last_error": update.last_error or None}
+        if update.status is engine.OutboxStatus.SENT:
+            values.update(sent_on=now_datetime(), message_id=str(result.message_id or ""))
+            counts["sent"] += 1
+        elif update.status is engine.OutboxStatus.FAILED:
+            counts["failed"] += 1
+        else:
+            counts["retry"] += 1
+        frappe.db.set_value("Telegram Outbox", row.name, values, update_modified=False)
+        if commit:
+            frappe.db.commit()
+    return counts

@@ -1,0 +1,122 @@
+"""Alerts to the support team's Telegram chats, each queued in the outbox under its dedupe key:
+
+1. a deadline is about to burn (the SLA sweep's Warning transition), mentioning the assignee;
+2. someone changed a ticket's SLA by hand (SLA Event "Changed"), to the manager's chat;
+3. a bad or middling rating, to the manager's chat;
+4. a new customer message, to the team's chat, for teams that switch it on.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import frappe
+from frappe.core.utils import html2text
+from frappe.utils import get_url_to_form, now_datetime
+
+from support_hub.engine import alerts, outbox as keys
+from support_hub.engine.sla import SlaStatus, Transition
+from support_hub.integrations.telegram import outbox, site
+from support_hub.sla.ticket_clock import _aware, _naive
+
+
+def _plain(value: str | None) -> str:
+    """Frappe keeps user text entity-encoded; the alert builders escape it once more themselves."""
+    return html.unescape(value or "")
+
+
+def _agent(user: str | None) -> alerts.Agent | None:
+    if not user:
+        return None
+    row = frappe.db.get_value("User", user, ["full_name", "telegram_username", "telegram_user_id"], as_dict=True)
+    if not row:
+        return None
+    return alerts.Agent(row.full_name or user, row.telegram_username or None, row.telegram_user_id or None)
+
+
+def _team_chat(team: str | None, conf) -> str | None:
+    chat = frappe.db.get_value("Support Team", team, "telegram_chat_id") if team else None
+    return chat or conf.team_chat_id
+
+
+def on_sla_transitions(transitions: list[Transition]) -> None:
+    """Hooked on the SLA sweep: one "deadline is burning" alert per ticket, deadline and due date."""
+    conf = site.settings()
+    warnings = [t for t in transitions if t.status is SlaStatus.WARNING]
+    if not (conf.enabled and warnings):
+        return
+    tickets = {
+        row.name: row
+        for row in frappe.get_all("Ticket", filters={"name": ["in", [t.ticket for t in warnings]]},
+                                  fields=["name", "subject", "team", "_assign"])
+    }
+    now = _aware(now_datetime())
+    for transition in warnings:
+        ticket = tickets.get(transition.ticket)
+        chat = ticket and _team_chat(ticket.team, conf)
+        if not chat:
+            continue
+        assignees = json.loads(ticket._assign or "[]")
+        text = alerts.deadline_warning(
+            lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=transition.target.value,
+            time_left=transition.due - now, due=_naive(transition.due),
+            assignee=_agent(assignees[0] if assignees else None), ticket_url=get_url_to_form("Ticket", ticket.name),
+        )
+        key = keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)
+        outbox.queue(key, chat, text, "Deadline Warning", ("Ticket", ticket.name))
+
+
+def on_sla_event_insert(event, method=None) -> None:
+    """A hand-made SLA change (SLA Event "Changed") goes to the manager's chat."""
+    conf = site.settings()
+    if event.event != "Changed" or not (conf.enabled and conf.manager_chat_id):
+        return
+    subject = frappe.db.get_value("Ticket", event.ticket, "subject")
+    text = alerts.sla_changed(
+        lang=conf.lang, ticket=event.ticket, subject=_plain(subject), target=event.target,
+        changed_by=frappe.utils.get_fullname(event.changed_by), changed_on=event.occurred_on,
+        old=event.from_value, new=event.to_value, ticket_url=get_url_to_form("Ticket", event.ticket),
+    )
+    key = keys.outbox_key(keys.sla_changed_key(event.name), conf.manager_chat_id)
+    outbox.queue(key, conf.manager_chat_id, text, "SLA Changed", ("Ticket", event.ticket))
+
+
+def on_rating(ticket) -> None:
+    conf = site.settings()
+    if not (conf.enabled and conf.alert_ratings and conf.manager_chat_id and alerts.should_alert_rating(ticket.rating)):
+        return
+    assignees = json.loads(ticket.get("_assign") or "[]")
+    text = alerts.rating_alert(
+        lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), rating=ticket.rating,
+        comment=_plain(ticket.rating_comment) or None, agent=_agent(assignees[0] if assignees else None),
+        ticket_url=get_url_to_form("Ticket", ticket.name),
+    )
+    # The button press alerts at once; a comment that follows is worth a second message.
+    alert_key = keys.rating_key(ticket.name, ticket.rating) + ("|comment" if ticket.rating_comment else "")
+    key = keys.outbox_key(alert_key, conf.manager_chat_id)
+    outbox.queue(key, conf.manager_chat_id, text, "Rating", ("Ticket", ticket.name))
+
+
+def on_customer_message(communication, method=None) -> None:
+    """A customer's message on a ticket of a team that wants to hear about them."""
+    if communication.reference_doctype != "Ticket" or communication.sent_or_received != "Received":
+        return
+    if communication.communication_type != "Communication":
+        return
+    conf = site.settings()
+    if not conf.enabled:
+        return
+    ticket = frappe.db.get_value("Ticket", communication.reference_name, ["name", "subject", "team", "raised_by"],
+                                 as_dict=True)
+    if not (ticket and ticket.team and frappe.db.get_value("Support Team", ticket.team, "alert_new_messages")):
+        return
+    chat = _team_chat(ticket.team, conf)
+    text = alerts.customer_message(
+        lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), team=ticket.team,
+        customer=communication.sender_full_name or communication.sender or ticket.raised_by,
+        text=html2text(communication.content or ""),
+        ticket_url=get_url_to_form("Ticket", ticket.name),
+    )
+    key = keys.outbox_key(keys.customer_message_key(communication.name), chat)
+    outbox.queue(key, chat, text, "New Customer Message", ("Ticket", ticket.name))

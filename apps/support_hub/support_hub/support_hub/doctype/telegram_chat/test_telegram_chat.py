@@ -1,0 +1,143 @@
+# Copyright (c) 2026, support_hub developers. License: MIT.
+
+import json
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.tests.utils import FrappeTestCase, change_settings
+
+from support_hub.fakes.telegram import FakeTelegram
+from support_hub.integrations.telegram import outbox, webhook
+from support_hub.testing import MANAGER_CHAT, WEBHOOK_SECRET, configure_telegram, setup_support_world
+
+CHAT = 7001
+ACCOUNT = "ACC-7001"
+
+
+class TestTelegramCustomerBot(FrappeTestCase):
+    """Whole conversations through the webhook, against a fake Bot API on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fake = FakeTelegram().start()
+        setup_support_world()
+        # Without ERPNext the contact is the customer: it carries the account ID customers type in.
+        create_custom_fields({"Contact": [{"fieldname": "support_account_id", "fieldtype": "Data", "label": "Account ID"}]})
+        frappe.get_doc({"doctype": "Contact", "first_name": "Romashka", "support_account_id": ACCOUNT}).insert(
+            ignore_permissions=True)
+        frappe.db.set_single_value("Support Hub Settings", "customer_doctype", "Contact")
+        configure_telegram(cls.fake, account_field="support_account_id")
+        for topic in ("Payroll", "Other"):
+            if not frappe.db.exists("Ticket Topic", topic):
+                frappe.get_doc({"doctype": "Ticket Topic", "topic_name": topic, "ticket_type": "Support"}).insert()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.fake.reset()
+
+    def deliver(self, update: dict, secret: str | None = WEBHOOK_SECRET) -> int:
+        """What Telegram's POST does: the webhook handles it, then the outbox sends the replies."""
+        frappe.local.response = frappe._dict()
+        webhook.receive(json.dumps(update).encode(), secret)
+        status = frappe.local.response.get("http_status_code")
+        outbox.send_due(commit=False)
+        return status
+
+    def last_text(self):
+        return self.fake.texts(CHAT)[-1]
+
+    def sign_in_and_open_ticket(self, chat=CHAT) -> str:
+        self.deliver(self.fake.message_update(chat, "Здравствуйте"))
+        self.deliver(self.fake.message_update(chat, ACCOUNT))
+        self.deliver(self.fake.press(chat, "📝 Создать заявку"))
+        self.deliver(self.fake.press(chat, "Payroll"))
+        self.deliver(self.fake.message_update(chat, "Не пришла зарплата за март"))
+        return frappe.db.get_value("Ticket", {"telegram_chat_id": str(chat)}, "name", order_by="creation desc")
+
+    def test_a_whole_conversation(self):
+        self.assertEqual(self.deliver(self.fake.message_update(CHAT, "Здравствуйте")), 200)
+        self.assertIn("ID аккаунта", self.last_text())
+        self.assertFalse(frappe.db.exists("Ticket", {"telegram_chat_id": str(CHAT)}))  # nothing before registration
+
+        self.deliver(self.fake.message_update(CHAT, "ACC-0000"))
+        self.assertFalse(frappe.db.get_value("Telegram Chat", str(CHAT), "active_account"))
+
+        ticket = self.sign_in_and_open_ticket()
+        self.assertTrue(ticket)
+        doc = frappe.get_doc("Ticket", ticket)
+        self.assertEqual((doc.channel, doc.topic, doc.customer_type), ("Telegram", "Payroll", "Contact"))
+        self.assertIn(ticket, self.last_text())
+
+        voice = b"OggS\x00\x02" + bytes(range(256)) * 8
+        self.deliver(self.fake.push_voice(CHAT, voice))
+        files = frappe.get_all("File", filters={"attached_to_doctype": "Ticket", "attached_to_name": ticket},
+                               fields=["file_name", "file_url"])
+        self.assertEqual(len(files), 1)
+        self.assertTrue(files[0].file_name.endswith(".ogg"))
+        self.assertEqual(frappe.get_doc("File", {"file_url": files[0].file_url}).get_content(), voice)
+        messages = frappe.get_all("Communication", filters={"reference_name": ticket, "sent_or_received": "Received"})
+        self.assertEqual(len(messages), 2)  # the first message and the voice note, both on the ticket
+
+        from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+        self.assertEqual([t.number for t in FrappeBotStore().open_tickets(CHAT)], [ticket])  # "My active tickets"
+
+        # an agent answers from the desk: the customer gets it in the chat
+        from support_hub.api.telegram import reply
+
+        reply(ticket, "Проверили, выплата ушла сегодня")
+        outbox.send_due(commit=False)
+        self.assertIn("Проверили, выплата ушла сегодня", self.last_text())
+
+        # resolved: the bot asks for a rating; a bad one goes to the manager with the comment
+        doc = frappe.get_doc("Ticket", ticket)
+        doc.status = "Resolved"
+        doc.save()
+        outbox.send_due(commit=False)
+        self.assertTrue(any("👎" in json.dumps(m.get("reply_markup", {}), ensure_ascii=False) for m in self.fake.sent))
+        self.deliver(self.fake.press(CHAT, "👎"))
+        self.deliver(self.fake.message_update(CHAT, "Слишком долго"))
+        doc.reload()
+        self.assertEqual((doc.rating, doc.rating_comment), ("bad", "Слишком долго"))
+        manager = [m["text"] for m in self.fake.sent if m["chat_id"] == MANAGER_CHAT]
+        self.assertTrue(manager and "Слишком долго" in manager[-1], manager)
+
+    def test_duplicate_update_is_processed_once(self):
+        self.sign_in_and_open_ticket(chat=CHAT + 1)
+        update = self.fake.message_update(CHAT + 1, "Ещё одна деталь")
+        self.deliver(update)
+        self.deliver(update)  # Telegram redelivers after a timeout
+        ticket = frappe.db.get_value("Ticket", {"telegram_chat_id": str(CHAT + 1)}, "name")
+        texts = frappe.get_all("Communication", filters={"reference_name": ticket, "content": ["like", "%Ещё одна деталь%"]})
+        self.assertEqual(len(texts), 1)
+
+    def test_wrong_or_missing_secret_is_refused_and_writes_nothing(self):
+        before = frappe.db.count("Telegram Update")
+        update = self.fake.message_update(CHAT + 2, "hello")
+        self.assertEqual(self.deliver(update, secret="wrong"), 403)
+        self.assertEqual(self.deliver(update, secret=None), 403)
+        self.assertEqual(frappe.db.count("Telegram Update"), before)
+        self.assertFalse(frappe.db.exists("Telegram Chat", str(CHAT + 2)))
+
+    def test_malformed_update_is_a_400_and_writes_nothing(self):
+        before = frappe.db.count("Telegram Update")
+        frappe.local.response = frappe._dict()
+        webhook.receive(b"{not json", WEBHOOK_SECRET)
+        self.assertEqual(frappe.local.response.http_status_code, 400)
+        frappe.local.response = frappe._dict()
+        webhook.receive(json.dumps({"message": {"text": "no update id"}}).encode(), WEBHOOK_SECRET)
+        self.assertEqual(frappe.local.response.http_status_code, 400)
+        self.assertEqual(frappe.db.count("Telegram Update"), before)
+
+    def test_oversized_file_is_refused_with_a_message(self):
+        ticket = self.sign_in_and_open_ticket(chat=CHAT + 3)
+        with change_settings("Telegram Settings", max_file_mb=1):
+            frappe.clear_document_cache("Telegram Settings", "Telegram Settings")
+            self.deliver(self.fake.push_document(CHAT + 3, b"x" * (2 * 1024 * 1024), file_name="huge.zip"))
+        self.assertFalse(frappe.db.exists("File", {"attached_to_name": ticket, "file_name": "huge.zip"}))
+        self.assertTrue(any("МБ" in t or "MB" in t for t in self.fake.texts(CHAT + 3)[-1:]), self.fake.texts(CHAT + 3))

@@ -1,0 +1,126 @@
+# Copyright (c) 2026, support_hub developers. License: MIT.
+
+from datetime import timedelta
+
+import frappe
+from frappe.desk.form.assign_to import add as assign
+from frappe.tests.utils import FrappeTestCase
+
+from support_hub.fakes.telegram import FakeTelegram
+from support_hub.integrations.telegram import outbox
+from support_hub.sla import sweep
+from support_hub.testing import (AGENT, MANAGER, MANAGER_CHAT, TEAM_CHAT, configure_telegram, make_ticket, msk,
+                                 setup_support_world)
+
+
+def queued(purpose=None, status="Queued", tickets=None):
+    filters = {"status": status}
+    if purpose:
+        filters["purpose"] = purpose
+    if tickets:
+        filters["reference_name"] = ["in", [t.name for t in tickets]]
+    return frappe.get_all("Telegram Outbox", filters=filters, fields=["name", "chat_id", "text", "attempts"])
+
+
+class TestTelegramAlerts(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fake = FakeTelegram().start()
+        setup_support_world()
+        configure_telegram(cls.fake)
+        frappe.db.set_value("User", AGENT, {"telegram_username": "adelia_support"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        frappe.db.delete("Telegram Outbox")
+        self.fake.reset()
+
+    def send(self, now):
+        return outbox.send_due(now=now, commit=False)
+
+    def test_deadline_warning_mentions_the_assignee_once_however_often_the_sweep_runs(self):
+        with self.freeze_time(msk(2026, 3, 2, 10, 0)):
+            ticket = make_ticket(subject="Export <fails>")
+        assign({"doctype": "Ticket", "name": ticket.name, "assign_to": [AGENT]}, ignore_permissions=True)
+        with self.freeze_time(msk(2026, 3, 2, 10, 50)):
+            for _ in range(3):
+                sweep.run(commit=False)
+        rows = queued("Deadline Warning", tickets=[ticket])
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0].chat_id, str(TEAM_CHAT))
+        self.send(msk(2026, 3, 2, 10, 50))
+        (message,) = [m for m in self.fake.sent if m["chat_id"] == TEAM_CHAT]
+        self.assertIn("@adelia_support", message["text"])
+        self.assertIn(ticket.name, message["text"])
+        self.assertIn("Export &lt;fails&gt;", message["text"])  # customer text escaped once for Telegram HTML
+        self.assertIn("10 min", message["text"])  # time left when the warning fired
+        self.assertEqual(queued(status="Sent", tickets=[ticket])[0].attempts, 1)
+
+    def test_manual_sla_change_goes_to_the_manager_chat(self):
+        with self.freeze_time(msk(2026, 3, 2, 10, 0)):
+            ticket = make_ticket()
+        frappe.set_user(MANAGER)
+        try:
+            doc = frappe.get_doc("Ticket", ticket.name)
+            doc.resolution_due = msk(2026, 3, 5, 12, 0)
+            doc.save()
+        finally:
+            frappe.set_user("Administrator")
+        rows = queued("SLA Changed", tickets=[ticket])
+        self.assertEqual([r.chat_id for r in rows], [str(MANAGER_CHAT)])
+        self.assertIn(ticket.name, rows[0].text)
+
+    def test_ten_minute_outage_loses_nothing_and_sends_nothing_twice(self):
+        with self.freeze_time(msk(2026, 3, 2, 10, 0)):
+            tickets = [make_ticket(subject=f"Outage check {i}") for i in range(4)]
+        sweep.run(now=msk(2026, 3, 2, 10, 50), commit=False)
+        frappe.db.delete("Telegram Outbox", {"reference_name": ["not in", [t.name for t in tickets]]})
+        self.assertEqual(len(queued("Deadline Warning", tickets=tickets)), 4)
+        start = msk(2026, 3, 2, 10, 50)
+        self.fake.outage(True)
+        minute = 0
+        for minute in range(0, 10):  # the scheduler keeps running every minute through the outage
+            self.send(start + timedelta(minutes=minute))
+        self.assertEqual(self.fake.sent, [])
+        self.assertEqual(len(queued("Deadline Warning", tickets=tickets)), 4)  # still queued, none failed for good
+        self.fake.outage(False)
+        for minute in range(10, 30):
+            self.send(start + timedelta(minutes=minute))
+        texts = [m["text"] for m in self.fake.sent]
+        self.assertEqual(len(texts), 4)
+        for ticket in tickets:
+            self.assertEqual(sum(ticket.name in t for t in texts), 1)
+        self.assertEqual(len(queued(status="Sent", tickets=tickets)), 4)
+
+    def test_flood_control_retry_after_is_honoured_to_the_second(self):
+        with self.freeze_time(msk(2026, 3, 2, 10, 0)):
+            ticket = make_ticket()
+        sweep.run(now=msk(2026, 3, 2, 10, 50), commit=False)
+        frappe.db.delete("Telegram Outbox", {"reference_name": ["!=", ticket.name]})
+        self.fake.fail_next(1, status=429, retry_after=7)
+        now = msk(2026, 3, 2, 10, 50)
+        self.send(now)
+        (row,) = frappe.get_all("Telegram Outbox", fields=["status", "next_try", "attempts", "last_error"])
+        self.assertEqual((row.status, row.attempts), ("Queued", 1))
+        self.assertEqual(row.next_try, now + timedelta(seconds=7))
+        self.send(now + timedelta(seconds=6))
+        self.assertEqual(self.fake.sent, [])
+        self.send(now + timedelta(seconds=7))
+        self.assertEqual(len(self.fake.sent), 1)
+
+    def test_blocked_chat_fails_for_good_without_retrying(self):
+        self.fake.block(TEAM_CHAT)
+        with self.freeze_time(msk(2026, 3, 2, 10, 0)):
+            ticket = make_ticket()
+        sweep.run(now=msk(2026, 3, 2, 10, 50), commit=False)
+        frappe.db.delete("Telegram Outbox", {"reference_name": ["!=", ticket.name]})
+        self.send(msk(2026, 3, 2, 10, 50))
+        self.send(msk(2026, 3, 2, 11, 50))
+        (row,) = frappe.get_all("Telegram Outbox", fields=["status", "attempts", "last_error"])
+        self.assertEqual((row.status, row.attempts), ("Failed", 1))
+        self.assertTrue(row.last_error)

@@ -1,0 +1,405 @@
+import bisect
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from support_hub.engine.broadcast import (
+    EMAIL,
+    MARK_SENT,
+    OWN_CHANNEL,
+    REASON_CLOSED,
+    SEND,
+    SKIP,
+    TELEGRAM,
+    Recipient,
+    RecipientState,
+    TaggedTicket,
+    can_transition,
+    dedupe_key,
+    next_batch,
+    pace,
+    plan_recipients,
+    progress,
+    resume_decision,
+    stranded,
+)
+
+PENDING, SENDING, SENT, FAILED = (
+    RecipientState.PENDING,
+    RecipientState.SENDING,
+    RecipientState.SENT,
+    RecipientState.FAILED,
+)
+T0 = datetime(2026, 2, 2, 9, 0)
+
+
+def tagged(ticket, customer="Firm", channel=EMAIL, address="anna@firm.ru", is_open=True, hours=0, **other):
+    return TaggedTicket(
+        ticket=ticket,
+        customer_key=customer,
+        customer_name=customer and f"{customer} LLC",
+        channel=channel,
+        contact_address=address,
+        status="Open" if is_open else "Closed",
+        is_open=is_open,
+        opened_at=T0 + timedelta(hours=hours),
+        other_addresses=other,
+    )
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def test_one_message_per_customer_on_the_newest_open_ticket():
+    tickets = [
+        tagged("T-1", hours=1),
+        tagged("T-2", hours=5),
+        tagged("T-3", hours=9, is_open=False),  # newer, but closed
+        tagged("T-4", customer="Other", address="boss@other.ru"),
+    ]
+    recipients, skipped = plan_recipients(tickets, only_open=False, channel_mode=EMAIL)
+    assert skipped == []
+    assert recipients == [
+        Recipient("Firm", "Firm", "T-2", EMAIL, "anna@firm.ru", ("T-1", "T-2", "T-3"), "Firm LLC"),
+        Recipient("Other", "Other", "T-4", EMAIL, "boss@other.ru", ("T-4",), "Other LLC"),
+    ]
+
+
+def test_only_open_leaves_closed_tickets_and_their_tags_alone():
+    tickets = [
+        tagged("T-1", hours=1),
+        tagged("T-3", hours=9, is_open=False),
+        tagged("T-9", customer="Gone", is_open=False),
+    ]
+    recipients, skipped = plan_recipients(tickets, only_open=True, channel_mode=EMAIL)
+    assert [(r.ticket, r.all_tickets) for r in recipients] == [("T-1", ("T-1",))]
+    assert [(s.ticket, s.reason) for s in skipped] == [("T-3", REASON_CLOSED), ("T-9", REASON_CLOSED)]
+
+
+def test_a_customer_with_only_closed_tickets_gets_it_on_the_newest():
+    tickets = [tagged("T-1", is_open=False, hours=1), tagged("T-2", is_open=False, hours=2)]
+    (recipient,), _ = plan_recipients(tickets, only_open=False, channel_mode=EMAIL)
+    assert recipient.ticket == "T-2"
+
+
+def test_the_landing_ticket_must_have_an_address_on_the_channel():
+    tickets = [
+        tagged("T-1", hours=1),  # email ticket
+        tagged("T-2", channel=TELEGRAM, address="123456789", hours=5),  # newer, but no email
+    ]
+    (recipient,), skipped = plan_recipients(tickets, only_open=True, channel_mode=EMAIL)
+    assert (recipient.ticket, recipient.address, recipient.all_tickets) == ("T-1", "anna@firm.ru", ("T-1", "T-2"))
+    assert skipped == []  # T-2's customer got the message: its tag comes off too
+    (recipient,), _ = plan_recipients(tickets, only_open=True, channel_mode=TELEGRAM)
+    assert (recipient.ticket, recipient.channel, recipient.address) == ("T-2", TELEGRAM, "123456789")
+    (recipient,), _ = plan_recipients(tickets, only_open=True, channel_mode=OWN_CHANNEL)
+    assert (recipient.ticket, recipient.channel) == ("T-2", TELEGRAM)
+
+
+def test_addresses_known_from_the_contact_count():
+    ticket = tagged("T-1", channel=TELEGRAM, address="123456789", Email=" anna@firm.ru ")
+    (recipient,), _ = plan_recipients([ticket], only_open=True, channel_mode=EMAIL)
+    assert (recipient.channel, recipient.address) == (EMAIL, "anna@firm.ru")
+
+
+def test_unreachable_customers_are_reported_ticket_by_ticket():
+    tickets = [
+        tagged("T-1", customer="A", channel=TELEGRAM, address="1"),
+        tagged("T-2", customer="A", address=""),
+        tagged("T-3", customer="B", channel="Web", address="b@firm.ru"),
+        tagged("T-4", customer="C", address="   "),
+    ]
+    recipients, skipped = plan_recipients(tickets, only_open=True, channel_mode=EMAIL)
+    assert [r.customer_key for r in recipients] == []
+    assert {s.ticket: s.reason for s in skipped} == {t.ticket: "no Email address" for t in tickets}
+    recipients, skipped = plan_recipients(tickets, only_open=True, channel_mode=TELEGRAM)
+    assert [(r.customer_key, r.all_tickets) for r in recipients] == [("A", ("T-1", "T-2"))]
+    assert {s.ticket: s.reason for s in skipped} == {"T-3": "no Telegram chat", "T-4": "no Telegram chat"}
+    _, skipped = plan_recipients(tickets, only_open=True, channel_mode=OWN_CHANNEL)
+    assert {s.ticket: s.reason for s in skipped} == {
+        "T-3": "a Web ticket has no channel to send on",
+        "T-4": "no Email address",
+    }
+
+
+def test_tickets_without_a_customer_are_grouped_by_address():
+    tickets = [
+        tagged("T-1", customer=None, address="x@mail.ru", hours=1),
+        tagged("T-2", customer=None, address="x@mail.ru", hours=2),
+        tagged("T-3", customer=None, address="y@mail.ru"),
+        tagged("T-4", customer=None, address=None),
+    ]
+    recipients, skipped = plan_recipients(tickets, only_open=True, channel_mode=EMAIL)
+    assert [(r.key, r.customer_key, r.ticket, r.all_tickets) for r in recipients] == [
+        ("address:Email:x@mail.ru", None, "T-2", ("T-1", "T-2")),
+        ("address:Email:y@mail.ru", None, "T-3", ("T-3",)),
+    ]
+    assert [(s.ticket, s.reason) for s in skipped] == [("T-4", "no Email address")]
+
+
+def test_a_ticket_listed_twice_is_one_ticket_and_unknown_modes_fail():
+    (recipient,), _ = plan_recipients([tagged("T-1"), tagged("T-1")], only_open=True, channel_mode=EMAIL)
+    assert recipient.all_tickets == ("T-1",)
+    with pytest.raises(ValueError):
+        plan_recipients([], only_open=True, channel_mode="SMS")
+
+
+def test_missing_open_dates_sort_oldest():
+    undated = TaggedTicket("T-1", "Firm", "Firm LLC", EMAIL, "a@firm.ru", "Open", True, opened_at=None)
+    (recipient,), _ = plan_recipients([tagged("T-2"), undated], only_open=True, channel_mode=EMAIL)
+    assert recipient.ticket == "T-2"
+
+
+ticket_rows = st.builds(
+    tagged,
+    ticket=st.sampled_from([f"T-{i}" for i in range(30)]),
+    customer=st.sampled_from([None, "A", "B", "C", "D"]),
+    channel=st.sampled_from([EMAIL, TELEGRAM, "Web"]),
+    address=st.sampled_from([None, "", "x@mail.ru", "y@mail.ru", "42"]),
+    is_open=st.booleans(),
+    hours=st.integers(0, 5),
+)
+
+
+@given(st.lists(ticket_rows, max_size=40), st.booleans(), st.sampled_from([EMAIL, TELEGRAM, OWN_CHANNEL]))
+def test_every_tagged_ticket_is_either_covered_or_skipped_once(tickets, only_open, mode):
+    recipients, skipped = plan_recipients(tickets, only_open, mode)
+    covered = [t for r in recipients for t in r.all_tickets]
+    distinct = {t.ticket for t in tickets}
+    assert sorted(covered + [s.ticket for s in skipped]) == sorted(distinct)
+    assert len({r.key for r in recipients}) == len(recipients)
+    customers = [r.customer_key for r in recipients if r.customer_key]
+    assert len(customers) == len(set(customers))  # one message per customer
+    first = {}
+    for t in tickets:
+        first.setdefault(t.ticket, t)
+    for r in recipients:
+        landing = first[r.ticket]
+        assert r.ticket in r.all_tickets and r.address and r.channel in (EMAIL, TELEGRAM)
+        assert r.channel == (landing.channel if mode == OWN_CHANNEL else mode)
+        assert landing.address_on(r.channel) == r.address
+        if only_open:
+            assert all(first[t].is_open for t in r.all_tickets)
+        reachable = [
+            first[t]
+            for t in r.all_tickets
+            if first[t].address_on(r.channel) and (mode != OWN_CHANNEL or first[t].channel == r.channel)
+        ]
+        assert landing.is_open or not any(t.is_open for t in reachable)
+
+
+# --- dedupe keys and states ------------------------------------------------------------------
+
+
+def test_dedupe_keys():
+    assert dedupe_key("BC-0001", "Firm") == "broadcast:BC-0001:Firm"
+    long_a, long_b = "A" * 200, "A" * 199 + "B"
+    assert dedupe_key("BC-0001", long_a) != dedupe_key("BC-0001", long_b)
+    assert len(dedupe_key("BC-0001", long_a)) <= 140
+    assert dedupe_key("BC-0001", long_a) == dedupe_key("BC-0001", long_a)
+    assert len(dedupe_key("B" * 300, "x" * 300)) <= 140
+
+
+@given(st.sets(st.text(min_size=1, max_size=200), max_size=20))
+def test_dedupe_keys_are_distinct_within_a_broadcast(customers):
+    keys = {dedupe_key("BC-0007", c) for c in customers}
+    assert len(keys) == len(customers) and all(len(k) <= 140 for k in keys)
+
+
+def test_recipient_state_machine():
+    assert can_transition(PENDING, SENDING) and can_transition(SENDING, SENT) and can_transition(SENDING, FAILED)
+    assert can_transition("Failed", "Pending")  # the explicit retry
+    assert can_transition(PENDING, SENT)  # evidence found on resume
+    assert not can_transition(SENT, SENDING) and not can_transition(SENT, PENDING) and not can_transition(FAILED, SENT)
+
+
+@pytest.mark.parametrize(
+    "state, evidence, decision",
+    [
+        (PENDING, False, SEND),
+        (PENDING, True, MARK_SENT),
+        (SENDING, False, SEND),  # message and state commit together: no row means never messaged
+        (SENDING, True, MARK_SENT),  # never send twice
+        (SENT, False, SKIP),
+        (SENT, True, SKIP),
+        (FAILED, False, SKIP),  # only an explicit retry resends
+        ("Sending", True, MARK_SENT),
+    ],
+)
+def test_resume_decision(state, evidence, decision):
+    assert resume_decision(state, evidence) == decision
+
+
+def test_batches_stranded_and_progress():
+    states = {"a": SENT, "b": SENDING, "c": PENDING, "d": "Pending", "e": FAILED, "f": PENDING}
+    assert next_batch(states, 2) == ["c", "d"]
+    assert next_batch(states, 10) == ["c", "d", "f"]
+    assert next_batch(states, 0) == []
+    assert stranded(states) == ["b"]
+    assert progress(states) == (2, 6, 33.3)
+    assert progress(list(states.values())) == (2, 6, 33.3)
+    assert progress({}) == (0, 0, 100.0)
+    assert progress([SENT, FAILED]) == (2, 2, 100.0)
+
+
+# --- exactly once under crashes --------------------------------------------------------------
+
+
+class Crash(Exception):
+    """The worker process dies: whatever was not committed is lost."""
+
+
+class Database:
+    """Committed state only. `commit` applies all its writes or, if the process dies first, none."""
+
+    def __init__(self, keys):
+        self.states = {key: PENDING for key in keys}
+        self.messages = []  # dedupe keys of message rows (a duplicate would appear twice)
+
+    def commit(self, states=(), messages=()):
+        self.messages.extend(messages)
+        self.states.update(states)
+
+
+def run_job(db, broadcast, crash_after=None, batch_size=3, split_commit=False, decide=resume_decision, fails=()):
+    """One run of the broadcast job. It dies just before its `crash_after`-th commit (None: never).
+
+    With `split_commit` the message row and the state change go in two transactions, which breaks
+    the module's rule on purpose: the evidence check alone must still prevent a second message.
+    """
+    commits = 0
+
+    def commit(**writes):
+        nonlocal commits
+        if commits == crash_after:
+            raise Crash
+        commits += 1
+        db.commit(**writes)
+
+    def send(key):
+        if key in fails:  # the message could not even be written (bad address): no row, Failed
+            commit(states={key: FAILED})
+            return
+        row = dedupe_key(broadcast, key)
+        if split_commit:
+            commit(messages=[row])
+            commit(states={key: SENT})
+        else:
+            commit(messages=[row], states={key: SENT})
+
+    for key in stranded(db.states):
+        decision = decide(db.states[key], dedupe_key(broadcast, key) in db.messages)
+        if decision == SEND:
+            send(key)
+        elif decision == MARK_SENT:
+            commit(states={key: SENT})
+    while batch := next_batch(db.states, batch_size):
+        commit(states={key: SENDING for key in batch})  # claim the batch
+        for key in batch:
+            send(key)
+
+
+def run_until_done(db, broadcast, crash_points, **options):
+    for crash_after in crash_points:
+        try:
+            run_job(db, broadcast, crash_after=crash_after, **options)
+        except Crash:
+            pass
+    run_job(db, broadcast, **options)  # the last run is allowed to finish
+
+
+@given(
+    n=st.integers(1, 25),
+    crash_points=st.lists(st.integers(0, 60), max_size=8),
+    batch_size=st.integers(1, 7),
+    split_commit=st.booleans(),
+)
+def test_every_recipient_is_messaged_exactly_once_whatever_crashes(n, crash_points, batch_size, split_commit):
+    keys = [f"customer {i}" for i in range(n)]
+    db = Database(keys)
+    run_until_done(db, "BC-1", crash_points, batch_size=batch_size, split_commit=split_commit)
+    assert Counter(db.messages) == Counter(dedupe_key("BC-1", k) for k in keys)
+    assert set(db.states.values()) == {SENT}
+    assert progress(db.states) == (n, n, 100.0)
+
+
+@given(
+    n=st.integers(1, 15),
+    failing=st.sets(st.integers(0, 14)),
+    crash_points=st.lists(st.integers(0, 40), max_size=6),
+    split_commit=st.booleans(),
+)
+def test_failures_send_nothing_and_everyone_else_exactly_once(n, failing, crash_points, split_commit):
+    keys = [f"c{i}" for i in range(n)]
+    fails = {f"c{i}" for i in failing}
+    db = Database(keys)
+    run_until_done(db, "BC-2", crash_points, split_commit=split_commit, fails=fails)
+    assert Counter(db.messages) == Counter(dedupe_key("BC-2", k) for k in keys if k not in fails)
+    assert all(db.states[k] == (FAILED if k in fails else SENT) for k in keys)
+
+
+def test_without_the_evidence_check_a_crash_duplicates():
+    """The control experiment: resending whatever is left in Sending messages someone twice."""
+
+    def blind(state, evidence):
+        return SEND if RecipientState(state) in (PENDING, SENDING) else SKIP
+
+    db = Database(["a"])
+    # Commits: 0 claims the batch, 1 writes a's message; die before 2 (a's state change).
+    run_until_done(db, "BC-3", [2], split_commit=True, decide=blind)
+    assert db.messages.count(dedupe_key("BC-3", "a")) == 2
+    db = Database(["a"])
+    run_until_done(db, "BC-3", [2], split_commit=True)
+    assert db.messages.count(dedupe_key("BC-3", "a")) == 1
+
+
+# --- pacing ----------------------------------------------------------------------------------
+
+
+def most_in_any_second(offsets):
+    # The busiest one-second window starts at some message; count [t, t + 1) from each.
+    return max((bisect.bisect_left(offsets, t + 1.0) - i for i, t in enumerate(offsets)), default=0)
+
+
+def test_pace_spreads_thirty_a_second():
+    offsets = pace(90)
+    assert offsets[0] == 0.0 and len(offsets) == 90
+    assert most_in_any_second(offsets) == 30
+    assert 2.9 < offsets[-1] < 3.0
+    assert pace(0) == []
+
+
+def test_pace_keeps_a_repeated_chat_a_second_apart():
+    offsets = pace(4, chats=["a", "b", "a", "c"])
+    assert offsets[2] - offsets[0] >= 1.0  # same chat
+    assert offsets[3] > offsets[2]  # later messages wait rather than overtake
+    with pytest.raises(ValueError):
+        pace(2, chats=["a"])
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError):
+            pace(3, per_second=bad)
+
+
+@given(st.integers(0, 400), st.integers(1, 60))
+def test_pace_never_exceeds_the_rate_in_any_second(n, per_second):
+    offsets = pace(n, per_second=per_second)
+    assert offsets == sorted(offsets)
+    assert most_in_any_second(offsets) <= per_second
+    if n > per_second:
+        # ... and does not dawdle: the whole plan takes about n / rate seconds.
+        assert offsets[-1] <= n / per_second
+
+
+@given(st.lists(st.sampled_from("abcdef"), max_size=80), st.integers(1, 40))
+def test_pace_with_chats_honours_both_limits(chats, per_second):
+    offsets = pace(len(chats), per_second=per_second, chats=chats)
+    assert offsets == sorted(offsets)
+    assert most_in_any_second(offsets) <= per_second
+    last = {}
+    for chat, t in zip(chats, offsets):
+        if chat in last:
+            assert t - last[chat] >= 1.0
+        last[chat] = t
