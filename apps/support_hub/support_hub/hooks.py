@@ -29,6 +29,9 @@ doc_events = {
     "SLA Event": {
         "after_insert": "support_hub.integrations.telegram.team_alerts.on_sla_event_insert",
     },
+    "Contact": {
+        "validate": "support_hub.crm.identify.fill_phone_keys",
+    },
     "SLA Policy": {
         "on_update": "support_hub.sla.policies.forget_cached_policies",
         "on_trash": "support_hub.sla.policies.forget_cached_policies",

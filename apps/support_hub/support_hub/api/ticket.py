@@ -5,28 +5,24 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-HISTORY_LIMIT = 20
 
 
 @frappe.whitelist()
 def customer_history(ticket: str) -> list[dict]:
     """The customer's other tickets, newest first, as the caller is allowed to see them."""
+    from support_hub.crm.panel import earlier_tickets
+
     doc = frappe.get_doc("Ticket", ticket)
     doc.check_permission("read")
-    # The same customer, else the same contact, else the same sender address.
-    for fieldname in ("customer", "contact", "raised_by"):
-        value = doc.get(fieldname)
-        if value:
-            break
-    else:
-        return []
-    return frappe.get_list(
-        "Ticket",
-        filters={fieldname: value, "name": ["!=", doc.name]},
-        fields=["name", "subject", "status", "sla_status", "opened_on", "priority"],
-        order_by="opened_on desc",
-        limit_page_length=HISTORY_LIMIT,
-    )
+    return earlier_tickets(doc)
+
+
+@frappe.whitelist()
+def customer_panel(ticket: str) -> dict:
+    """Customer card, latest ERP orders and earlier tickets for the Ticket form, in one call."""
+    from support_hub.crm.panel import panel
+
+    return panel(ticket)
 
 
 @frappe.whitelist()

@@ -46,6 +46,32 @@ def ensure_user_telegram_fields() -> None:
     )
 
 
+def ensure_identity_fields() -> None:
+    """Normalised phone keys and Telegram ids on contacts: what customer identification looks up."""
+    from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+    create_custom_fields(
+        {
+            "Contact Phone": [{"fieldname": "support_phone_key", "label": "Normalised Phone", "fieldtype": "Data",
+                               "insert_after": "phone", "read_only": 1, "search_index": 1}],
+            "Contact": [{"fieldname": "support_telegram_id", "label": "Telegram ID", "fieldtype": "Data",
+                         "insert_after": "mobile_no", "search_index": 1}],
+        },
+        update=True,
+    )
+
+
+def grant_erp_read() -> None:
+    """Where ERPNext is installed, agents read customers and their orders (as its permissions allow)."""
+    from frappe.permissions import add_permission
+
+    for doctype in ("Customer", "Sales Order"):
+        if frappe.db.exists("DocType", doctype) and not frappe.db.exists(
+            "Custom DocPerm", {"parent": doctype, "role": "Support Agent", "permlevel": 0}
+        ):
+            add_permission(doctype, "Support Agent", 0)
+
+
 def ensure_settings_defaults() -> None:
     """Settings fields added by an upgrade start at their documented default, not at empty."""
     meta = frappe.get_meta("Support Hub Settings")
@@ -56,14 +82,28 @@ def ensure_settings_defaults() -> None:
             frappe.db.set_single_value("Support Hub Settings", field.fieldname, field.default)
 
 
+def drop_dangling_doctype_settings() -> None:
+    """A setting naming a doctype that is not installed (e.g. Sales Order without ERPNext) would make
+    the settings form unsaveable; empty means "the default" anyway."""
+    for fieldname in ("order_doctype", "customer_doctype"):
+        value = frappe.db.get_single_value("Support Hub Settings", fieldname)
+        if value and not frappe.db.exists("DocType", value):
+            frappe.db.set_single_value("Support Hub Settings", fieldname, None)
+
+
 def after_migrate() -> None:
+    drop_dangling_doctype_settings()
     ensure_support_owner_field()
+    ensure_identity_fields()
+    grant_erp_read()
     ensure_user_telegram_fields()
     ensure_settings_defaults()
 
 
 def after_install() -> None:
     ensure_support_owner_field()
+    ensure_identity_fields()
+    grant_erp_read()
     ensure_user_telegram_fields()
     ensure_settings_defaults()
     for name, rank, is_default in PRIORITIES:

@@ -1,1 +1,2 @@
 import "./sla_timer";
+import "./customer_panel";

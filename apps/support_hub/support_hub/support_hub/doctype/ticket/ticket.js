@@ -14,28 +14,10 @@ frappe.ui.form.on("Ticket", {
 	render_customer_history(frm) {
 		const wrapper = frm.get_field("customer_history").$wrapper;
 		frappe
-			.call("support_hub.api.ticket.customer_history", { ticket: frm.doc.name })
-			.then(({ message: rows }) => {
-				if (!rows || !rows.length) {
-					wrapper.html(`<p class="text-muted">${__("No earlier tickets.")}</p>`);
-					return;
-				}
-				const esc = frappe.utils.escape_html;
-				const body = rows
-					.map(
-						(r) => `<tr>
-							<td><a href="/app/ticket/${encodeURIComponent(r.name)}">${esc(r.name)}</a></td>
-							<td>${esc(r.subject || "")}</td>
-							<td>${esc(__(r.status))}</td>
-							<td>${r.sla_status ? support_hub.sla.timer_html(r) : ""}</td>
-							<td>${esc(frappe.datetime.str_to_user(r.opened_on) || "")}</td>
-						</tr>`
-					)
-					.join("");
-				wrapper.html(`<table class="table table-sm table-hover">
-					<thead><tr><th>${__("Ticket")}</th><th>${__("Subject")}</th><th>${__("Status")}</th>
-					<th>${__("SLA")}</th><th>${__("Opened On")}</th></tr></thead><tbody>${body}</tbody></table>`);
-			});
+			.call("support_hub.api.ticket.customer_panel", { ticket: frm.doc.name })
+			.then(({ message }) => wrapper.html(support_hub.customer_panel.render(message || {})));
+	},
+});
 	},
 });
 

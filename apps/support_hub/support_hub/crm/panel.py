@@ -1,0 +1,95 @@
+"""The customer panel on the Ticket form: who the customer is, their latest orders from the ERP and
+their earlier tickets — one permission-checked call, a few indexed queries.
+
+Orders come from ERPNext's Sales Order by default; Support Hub Settings can name another order
+doctype and its fields, so a site with its own order doctype works too. Orders are read with the
+caller's own permissions, so an agent sees exactly the orders ERPNext lets them see.
+"""
+
+from __future__ import annotations
+
+import frappe
+
+from support_hub.crm.identify import customer_doctype
+
+ORDER_LIMIT = 10
+TICKET_LIMIT = 20
+DEFAULT_ORDER_FIELDS = {
+    "order_doctype": "Sales Order",
+    "order_customer_field": "customer",
+    "order_date_field": "transaction_date",
+    "order_status_field": "status",
+    "order_amount_field": "grand_total",
+    "order_delivered_field": "per_delivered",
+    "order_billed_field": "per_billed",
+}
+
+
+def order_settings() -> frappe._dict:
+    settings = frappe.get_cached_doc("Support Hub Settings")
+    return frappe._dict({key: settings.get(key) or default for key, default in DEFAULT_ORDER_FIELDS.items()})
+
+
+def customer_card(doctype: str, name: str) -> dict:
+    meta = frappe.get_meta(doctype)
+    wanted = [f for f in ("customer_name", "customer_group", "account_manager", "support_owner", "territory")
+              if meta.has_field(f)]
+    row = frappe.db.get_value(doctype, name, wanted, as_dict=True) if wanted else {}
+    contacts = frappe.get_all(
+        "Dynamic Link", filters={"parenttype": "Contact", "link_doctype": doctype, "link_name": name},
+        pluck="parent", limit=20,
+    )
+    contact_rows = frappe.get_all(
+        "Contact", filters={"name": ["in", contacts]}, fields=["name", "full_name", "email_id", "mobile_no", "phone"]
+    ) if contacts else []
+    return {"doctype": doctype, "name": name, "title": (row or {}).get("customer_name") or name,
+            **(row or {}), "contacts": contact_rows}
+
+
+def latest_orders(customer: str) -> dict:
+    conf = order_settings()
+    if not frappe.db.exists("DocType", conf.order_doctype):
+        return {"doctype": None, "rows": []}
+    if not frappe.has_permission(conf.order_doctype, "read"):
+        return {"doctype": conf.order_doctype, "rows": [], "restricted": True}
+    meta = frappe.get_meta(conf.order_doctype)
+    fields = {"name": "name"}
+    for key in ("order_date_field", "order_status_field", "order_amount_field", "order_delivered_field",
+                "order_billed_field"):
+        if meta.has_field(conf[key]):
+            fields[key.removeprefix("order_").removesuffix("_field")] = conf[key]
+    rows = frappe.get_list(
+        conf.order_doctype,
+        filters={conf.order_customer_field: customer},
+        fields=[f"`{column}` as `{alias}`" if column != alias else column for alias, column in fields.items()],
+        order_by=f"`{conf.order_date_field}` desc" if "date" in fields else "creation desc",
+        limit_page_length=ORDER_LIMIT,
+    )
+    return {"doctype": conf.order_doctype, "rows": rows}
+
+
+def earlier_tickets(ticket) -> list[dict]:
+    for fieldname in ("customer", "contact", "raised_by"):
+        value = ticket.get(fieldname)
+        if value:
+            break
+    else:
+        return []
+    return frappe.get_list(
+        "Ticket",
+        filters={fieldname: value, "name": ["!=", ticket.name]},
+        fields=["name", "subject", "status", "sla_status", "opened_on", "priority", "rating"],
+        order_by="opened_on desc",
+        limit_page_length=TICKET_LIMIT,
+    )
+
+
+def panel(ticket_name: str) -> dict:
+    ticket = frappe.get_doc("Ticket", ticket_name)
+    ticket.check_permission("read")
+    data = {"customer": None, "orders": {"doctype": None, "rows": []}, "tickets": earlier_tickets(ticket)}
+    doctype = ticket.customer_type or customer_doctype()
+    if ticket.customer and doctype and frappe.db.exists(doctype, ticket.customer):
+        data["customer"] = customer_card(doctype, ticket.customer)
+        data["orders"] = latest_orders(ticket.customer)
+    return data
