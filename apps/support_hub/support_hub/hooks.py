@@ -47,6 +47,9 @@ scheduler_events = {
             "support_hub.automation.intake.sweep_unprocessed",
             "support_hub.integrations.telegram.outbox.send_due",
         ],
+        "*/5 * * * *": [
+            "support_hub.broadcasts.sending.resume_stalled",
+        ],
     },
 }
 

@@ -27,8 +27,9 @@ def _sender(channel: str) -> Callable:
     return frappe.get_attr(hooked[-1]) if hooked else send_email  # Web and Internal: by e-mail
 
 
-def send_email(ticket, subject: str, html: str) -> str | None:
-    if not ticket.raised_by or "@" not in ticket.raised_by:
+def send_email(ticket, subject: str, html: str, address: str | None = None) -> str | None:
+    address = address or ticket.raised_by
+    if not address or "@" not in address:
         return None
     # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
     result = make_communication(
@@ -36,7 +37,7 @@ def send_email(ticket, subject: str, html: str) -> str | None:
         name=ticket.name,
         subject=subject,
         content=html,
-        recipients=ticket.raised_by,
+        recipients=address,
         send_email=False,
         communication_type="Automated Message",
     )
@@ -47,8 +48,13 @@ def send_email(ticket, subject: str, html: str) -> str | None:
 
 
 def send(ticket, subject: str, html: str) -> str | None:
-    """Deliver to the customer; returns the Communication's name, None when the channel takes none."""
-    channel = ticket.channel or "Email"
+    """Deliver to the customer on the ticket's own channel; returns the Communication's name,
+    None when the channel takes none."""
+    return send_via(ticket.channel or "Email", ticket, subject, html)
+
+
+def send_via(channel: str, ticket, subject: str, html: str, address: str | None = None) -> str | None:
+    """Deliver on a chosen channel, to a chosen address (a broadcast may e-mail a Telegram customer)."""
     if channel in NO_MESSAGE_CHANNELS:
         return None
-    return _sender(channel)(ticket, subject, html)
+    return _sender(channel)(ticket, subject, html, address=address)

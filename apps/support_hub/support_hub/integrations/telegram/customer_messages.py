@@ -17,9 +17,11 @@ def telegram_text(html: str) -> str:
     return frappe.utils.escape_html(html2text(html or "").strip())
 
 
-def send_to_customer(ticket, subject: str, html: str, communication_type: str = "Automated Message") -> str | None:
+def send_to_customer(ticket, subject: str, html: str, communication_type: str = "Automated Message",
+                     address: str | None = None) -> str | None:
     """channels' sender for Telegram tickets."""
-    if not ticket.telegram_chat_id:
+    chat = address or ticket.telegram_chat_id
+    if not chat:
         return None
     communication = frappe.get_doc(
         {
@@ -34,7 +36,7 @@ def send_to_customer(ticket, subject: str, html: str, communication_type: str = 
             "reference_name": ticket.name,
         }
     ).insert(ignore_permissions=True)
-    outbox.queue(f"communication|{communication.name}", ticket.telegram_chat_id, telegram_text(html),
+    outbox.queue(f"communication|{communication.name}", chat, telegram_text(html),
                  "Customer Message", ("Ticket", ticket.name))
     return communication.name
 
