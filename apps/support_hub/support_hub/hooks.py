@@ -15,6 +15,11 @@ fixtures = [
     {"dt": "Role", "filters": [["name", "in", ["Support Agent", "Support Manager", "Claims Officer"]]]},
 ]
 
+override_doctype_class = {
+    # Inbound mail for the Ticket queue: no loops, subject-number threading, new ticket after a long close.
+    "Email Account": "support_hub.intake.email.SupportEmailAccount",
+}
+
 doc_events = {
     "Communication": {
         "after_insert": [

@@ -130,6 +130,8 @@ def reopen_on_customer_reply(communication, method=None) -> None:
         return
     if communication.communication_type != "Communication" or communication.sent_or_received != "Received":
         return
+    if frappe.flags.support_hub_automatic_mail:
+        return  # an out-of-office or a bounce is no answer from the customer
     ticket = frappe.get_doc("Ticket", communication.reference_name)
     if not can_reopen(ticket):
         return

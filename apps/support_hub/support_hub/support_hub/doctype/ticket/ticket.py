@@ -7,6 +7,7 @@ from frappe.utils import now_datetime
 
 from support_hub.automation import intake, routing, waiting
 from support_hub.crm.identify import identify
+from support_hub.intake import email as email_intake
 from support_hub.sla import ticket_clock
 from support_hub.sla.guard import record_sla_changes, refuse_unpermitted_edit
 
@@ -28,10 +29,12 @@ class Ticket(Document):
         super().validate_higher_perm_levels()
 
     def before_insert(self):
+        email_intake.apply_mail_context(self)
         identify(self)  # contact and customer first: routing may send the ticket to their account manager
         routing.before_insert(self)
 
     def after_insert(self):
+        email_intake.link_previous_ticket(self)
         intake.queue(self)
 
     def validate(self):
