@@ -20,6 +20,9 @@ override_doctype_class = {
     "Email Account": "support_hub.intake.email.SupportEmailAccount",
 }
 
+permission_query_conditions = {"Claim": "support_hub.claims.permissions.query_conditions"}
+has_permission = {"Claim": "support_hub.claims.permissions.has_permission"}
+
 doc_events = {
     "Communication": {
         "after_insert": [
@@ -54,6 +57,9 @@ scheduler_events = {
         ],
         "*/5 * * * *": [
             "support_hub.broadcasts.sending.resume_stalled",
+        ],
+        "*/15 * * * *": [
+            "support_hub.claims.reminders.send_due",
         ],
     },
 }

@@ -13,7 +13,7 @@ from frappe.desk.doctype.tag.tag import add_tag
 from frappe.desk.form.assign_to import add as add_assignment
 from frappe.utils import get_fullname, strip_html
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from support_hub.automation import log
 from support_hub.engine import routing as engine
@@ -83,6 +83,9 @@ def account_manager(doc) -> str | None:
 def before_insert(doc) -> None:
     """Decide before the ticket is saved, so type and priority are in place for its SLA."""
     decision = engine.route(compiled_rules(), ticket_text(doc), account_manager(doc))
+    if doc.flags.assign_to:  # the channel already knows who has it (the agent who answered the call)
+        decision = replace(decision or engine.RoutingDecision(rule=None), assign_to_user=doc.flags.assign_to,
+                           assign_to_team=None, team_strategy=None, assigned_by="call")
     doc.flags.routing_decision = decision
     if decision is None:
         return
@@ -114,6 +117,8 @@ def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
         who = get_fullname(user)
         if how == "account manager":
             done.append(_("assigned to {0}, the customer's account manager").format(who))
+        elif how == "call":
+            done.append(_("assigned to {0}, who answered the call").format(who))
         elif how == "rule":
             done.append(_("assigned to {0}").format(who))
         else:

@@ -101,6 +101,9 @@ def after_migrate() -> None:
 
 
 def after_install() -> None:
+    from support_hub.claims import ensure_claim_categories
+
+    ensure_claim_categories()
     ensure_support_owner_field()
     ensure_identity_fields()
     grant_erp_read()

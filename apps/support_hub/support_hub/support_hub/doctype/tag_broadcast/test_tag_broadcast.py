@@ -105,6 +105,9 @@ class TestTagBroadcastCrash(FrappeTestCase):
     def tearDownClass(cls):
         frappe.db.rollback()
         names = cls.tickets
+        queued = frappe.get_all("Email Queue", filters={"reference_name": ["in", names]}, pluck="name")
+        if queued:
+            frappe.db.delete("Email Queue Recipient", {"parent": ["in", queued]})
         for doctype, field in (("Communication", "reference_name"), ("Email Queue", "reference_name"),
                                ("Tag Link", "document_name"), ("Comment", "reference_name"), ("ToDo", "reference_name"),
                                ("Support Automation Log", "ticket"), ("SLA Event", "ticket"), ("Ticket", "name")):
@@ -141,7 +144,6 @@ class TestTagBroadcastCrash(FrappeTestCase):
         counts = sending.run(self.broadcast.name)  # what resume_stalled's job does
         self.assertEqual(counts.get("Sent"), self.CUSTOMERS)
         self.assertEqual(messages_on(self.tickets), {t: 1 for t in self.tickets})
-        emails = frappe.db.count("Email Queue Recipient", {"recipient": ["like", "crash%@x.example"]}) if frappe.db.count(
-            "Email Queue", {"reference_name": ["in", self.tickets]}) else 0
-        self.assertIn(emails, (0, self.CUSTOMERS))  # with an outgoing account: one queued e-mail each
+        linked = frappe.get_all("Tag Broadcast Recipient", filters={"broadcast": self.broadcast.name}, pluck="communication")
+        self.assertEqual(len(set(linked)), self.CUSTOMERS)  # each recipient points at its own single message
         self.assertEqual(frappe.db.get_value("Tag Broadcast", self.broadcast.name, "status"), "Done")

@@ -9,6 +9,36 @@ frappe.ui.form.on("Ticket", {
 		if (!frm.is_new()) {
 			frm.trigger("render_customer_history");
 		}
+		if (!frm.is_new() && frappe.model.can_create("Claim")) {
+			frm.add_custom_button(__("Create Claim"), () => frm.trigger("create_claim"), __("Create"));
+		}
+	},
+
+	create_claim(frm) {
+		const open_claim = (order) =>
+			frappe.model.open_mapped_doc({
+				method: "support_hub.claims.ticket_link.make_claim",
+				frm,
+				args: order ? { order } : null,
+			});
+		frappe.xcall("support_hub.claims.ticket_link.order_choices", { ticket: frm.doc.name }).then(({ orders }) => {
+			if (!orders || !orders.length) {
+				open_claim(null);
+				return;
+			}
+			frappe.prompt(
+				{
+					fieldname: "order",
+					fieldtype: "Select",
+					label: __("Order"),
+					options: ["", ...orders],
+					description: __("Leave empty if the claim is not about one of these orders"),
+				},
+				(values) => open_claim(values.order),
+				__("Create Claim"),
+				__("Create")
+			);
+		});
 	},
 
 	render_customer_history(frm) {

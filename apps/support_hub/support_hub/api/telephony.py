@@ -1,0 +1,14 @@
+"""The telephony webhook (PBX call events)."""
+
+from __future__ import annotations
+
+import frappe
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def event() -> dict:
+    """Call started / answered / finished, signed with HMAC-SHA256 in the X-Signature header."""
+    from support_hub.intake.telephony import receive
+
+    body = frappe.request.get_data() if frappe.request else b""
+    return receive(body, frappe.get_request_header("X-Signature"))

@@ -1,0 +1,66 @@
+"""Who sees which claim.
+
+Claims Officers and Support Managers (and System Managers) work every claim. A Support Agent may
+create claims and read, and nothing more, the claims they raised themselves and the claims raised
+from their tickets: tickets assigned to them or created by them (and a claim someone made them
+responsible for, so an assignment never points at a claim its assignee cannot open).
+Read/create/no-write comes from the Claim's role permissions; these two hooks narrow "read" down
+to those claims:
+
+    permission_query_conditions = {"Claim": "support_hub.claims.permissions.query_conditions"}
+    has_permission = {"Claim": "support_hub.claims.permissions.has_permission"}
+"""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+
+CLAIMS_STAFF = frozenset({"Claims Officer", "Support Manager", "System Manager"})
+AGENT = "Support Agent"
+
+
+def _limited(user: str) -> bool:
+    """True for a Support Agent who is not also claims staff: their claims are filtered."""
+    if user == "Administrator":
+        return False
+    roles = set(frappe.get_roles(user))
+    return AGENT in roles and not (roles & CLAIMS_STAFF)
+
+
+def _like_json_member(user: str) -> str:
+    # `_assign` is a JSON list of user ids: match the quoted id, with LIKE's wildcards taken literally.
+    quoted = json.dumps(user).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return frappe.db.escape(f"%{quoted}%", percent=False)
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+    user = user or frappe.session.user
+    if not _limited(user):
+        return ""
+    who = frappe.db.escape(user)
+    return (
+        f"(`tabClaim`.`owner` = {who} or `tabClaim`.`raised_by_agent` = {who} or `tabClaim`.`responsible` = {who} "
+        f"or exists ("
+        f"select 1 from `tabTicket` as claim_ticket where claim_ticket.`name` = `tabClaim`.`ticket` "
+        f"and (claim_ticket.`owner` = {who} or claim_ticket.`_assign` like {_like_json_member(user)})))"
+    )
+
+
+def agent_sees(doc, user: str) -> bool:
+    if user in (doc.get("owner"), doc.get("raised_by_agent"), doc.get("responsible")):
+        return True
+    if not doc.get("ticket"):
+        return False
+    ticket = frappe.db.get_value("Ticket", doc.ticket, ["owner", "_assign"], as_dict=True)
+    if not ticket:
+        return False
+    return ticket.owner == user or user in json.loads(ticket._assign or "[]")
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool | None:
+    user = user or frappe.session.user
+    if not _limited(user) or ptype == "create" or doc.is_new():
+        return None  # role permissions decide
+    return agent_sees(doc, user)
