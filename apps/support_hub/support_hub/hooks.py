@@ -61,6 +61,9 @@ scheduler_events = {
         "*/15 * * * *": [
             "support_hub.claims.reminders.send_due",
         ],
+        "0 8 * * 1": [
+            "support_hub.reports.digest.send_weekly_digest",
+        ],
     },
 }
 

@@ -84,7 +84,10 @@ def ensure_number_sequence():
 
 
 def on_doctype_update():
+    from support_hub.reports.indexes import add_report_indexes
+
     ensure_number_sequence()
+    add_report_indexes()
     # The sweep's two questions, each answered from one index range.
     frappe.db.add_index("Ticket", ["sla_status", "sla_breach_on"])
     frappe.db.add_index("Ticket", ["sla_status", "sla_warning_on"])
