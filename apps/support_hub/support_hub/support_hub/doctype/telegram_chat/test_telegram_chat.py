@@ -141,3 +141,46 @@ class TestTelegramCustomerBot(FrappeTestCase):
             self.deliver(self.fake.push_document(CHAT + 3, b"x" * (2 * 1024 * 1024), file_name="huge.zip"))
         self.assertFalse(frappe.db.exists("File", {"attached_to_name": ticket, "file_name": "huge.zip"}))
         self.assertTrue(any("МБ" in t or "MB" in t for t in self.fake.texts(CHAT + 3)[-1:]), self.fake.texts(CHAT + 3))
+
+
+class TestTelegramChannelDelivery(FrappeTestCase):
+    """Auto-replies and team alerts on Telegram tickets, through the outbox to a fake Bot API."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fake = FakeTelegram().start()
+        setup_support_world()
+        configure_telegram(cls.fake)
+        frappe.db.delete("Auto Reply")
+        frappe.get_doc({"doctype": "Auto Reply", "reply_name": "Telegram any", "channel": "Telegram", "send_when": "Any",
+                        "language": "en", "template": "Ticket {{ doc.name }} is registered."}).insert()
+        if frappe.db.exists("Support Team", "Chatty Team"):
+            frappe.delete_doc("Support Team", "Chatty Team", force=True)
+        frappe.get_doc({"doctype": "Support Team", "team_name": "Chatty Team", "telegram_chat_id": "-100777",
+                        "alert_new_messages": 1}).insert()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+        super().tearDownClass()
+
+    def test_auto_reply_reaches_the_customer_chat(self):
+        from support_hub.testing import make_ticket
+
+        ticket = make_ticket(channel="Telegram", telegram_chat_id="8800", raised_by="tg:8800")
+        outbox.send_due(commit=False)
+        self.assertIn(f"Ticket {ticket.name} is registered.", self.fake.texts(8800))
+
+    def test_new_customer_message_alerts_teams_that_want_it(self):
+        from support_hub.testing import make_ticket
+
+        ticket = make_ticket(team="Chatty Team", subject="Printer <offline>")
+        frappe.get_doc({"doctype": "Communication", "communication_type": "Communication", "communication_medium": "Email",
+                        "sent_or_received": "Received", "subject": "more", "content": "<p>It is still offline</p>",
+                        "reference_doctype": "Ticket", "reference_name": ticket.name}).insert(ignore_permissions=True)
+        outbox.send_due(commit=False)
+        alerts = self.fake.texts(-100777)
+        self.assertEqual(len(alerts), 1)
+        self.assertIn("It is still offline", alerts[0])
+        self.assertIn("Printer &lt;offline&gt;", alerts[0])
