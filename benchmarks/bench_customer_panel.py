@@ -32,6 +32,8 @@ def make_doctypes() -> None:
             frappe.get_doc({"doctype": "DocType", "name": name, "module": "Support Hub", "custom": 1, "autoname": "hash",
                             "fields": fields, "permissions": [{"role": "System Manager", "read": 1, "write": 1}]}).insert()
     frappe.db.add_index(ORDER_DT, ["customer", "transaction_date"])
+    for doctype in (ORDER_DT, CUSTOMER_DT):  # rows an interrupted earlier run may have left
+        frappe.db.truncate(doctype)
     frappe.db.commit()
 
 
@@ -95,6 +97,7 @@ def main(site: str) -> None:
         for doctype in (ORDER_DT, CUSTOMER_DT):
             if frappe.db.exists("DocType", doctype):
                 frappe.delete_doc("DocType", doctype, force=True)
+            frappe.db.sql_ddl(f"drop table if exists `tab{doctype}`")
         frappe.db.commit()
         frappe.destroy()
 

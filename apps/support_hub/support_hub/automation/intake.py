@@ -13,6 +13,8 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from support_hub.automation import auto_reply, routing
+from support_hub.crm.identify import create_contact_for
+from support_hub.engine.identity import classify_sender
 from support_hub.engine.routing import RoutingDecision
 
 # How long a new ticket may wait for its job before the sweep does the work itself.
@@ -26,13 +28,22 @@ def queue(ticket) -> None:
         ticket=ticket.name,
         decision=routing.decision_as_dict(ticket.flags.routing_decision),
         skip_auto_reply=bool(ticket.flags.skip_auto_reply),
+        new_contact=ticket.flags.new_contact,
         enqueue_after_commit=True,
         now=bool(frappe.flags.in_test),
     )
 
 
-def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False) -> None:
+def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False,
+            new_contact: tuple | list | None = None) -> None:
+    if not frappe.db.exists("Ticket", ticket):
+        return  # deleted before its job ran: nothing to route or answer
     doc = frappe.get_doc("Ticket", ticket, for_update=True)
+    if recompute and not doc.contact and doc.raised_by:
+        sender = classify_sender(doc.raised_by)
+        new_contact = (sender.kind, sender.address, None) if sender else None
+    if new_contact and not doc.contact:
+        doc.contact = create_contact_for(doc.name, *new_contact)
     if doc.intake_done:
         return  # the sweep and the job raced: the first one did it
     if recompute:

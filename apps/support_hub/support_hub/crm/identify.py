@@ -65,9 +65,12 @@ def identify(ticket) -> None:
         return
     ticket.raised_by = _display_address(sender)
     if not ticket.contact:
-        ticket.contact = find_contact(sender.kind, sender.address) or create_contact(
-            sender.kind, sender.address, ticket.flags.sender_name
-        )
+        ticket.contact = find_contact(sender.kind, sender.address)
+    if not ticket.contact:
+        # A new sender has no customer yet, so nothing downstream waits for the contact: the intake
+        # job creates it after the ticket is committed, which keeps intake fast.
+        ticket.flags.new_contact = (sender.kind, sender.address, ticket.flags.sender_name)
+        return
     if not ticket.customer:
         doctype, name = customer_of_contact(ticket.contact)
         if name:
@@ -76,3 +79,10 @@ def identify(ticket) -> None:
 
 def _display_address(sender) -> str:
     return f"tg:{sender.address}" if sender.kind == identity.TELEGRAM else sender.address
+
+
+def create_contact_for(ticket_name: str, kind: str, address: str, display_name: str | None) -> str:
+    """Intake job: the new sender's contact, linked to their ticket (found again if it appeared meanwhile)."""
+    contact = find_contact(kind, address) or create_contact(kind, address, display_name)
+    frappe.db.set_value("Ticket", ticket_name, "contact", contact, update_modified=False)
+    return contact
