@@ -48,8 +48,6 @@ frappe.ui.form.on("Ticket", {
 			.then(({ message }) => wrapper.html(support_hub.customer_panel.render(message || {})));
 	},
 });
-	},
-});
 
 frappe.ui.form.on("Ticket", {
 	refresh(frm) {
