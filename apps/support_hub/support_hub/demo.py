@@ -77,7 +77,8 @@ def _contact(first: str, last: str, email: str, phone: str) -> str:
 
 
 def _setup_records() -> None:
-    for email, name, role in [*AGENTS, MANAGER, CLAIMS]:
+    # The manager first: Frappe makes the first system user after setup a System Manager.
+    for email, name, role in [MANAGER, *AGENTS, CLAIMS]:
         _user(email, name, role)
     for team, members in TEAMS.items():
         if not frappe.db.exists("Support Team", team):
@@ -160,20 +161,25 @@ def seed(tickets: int = 44) -> str:
             "contact": contact,
             "raised_by": email,
             "opened_on": opened,
-            "status": status,
+            "status": "Open",  # the conversation comes first: a customer message would reopen it
         }
-        if status == "Postponed":
-            values["postponed_until"] = add_to_date(now, days=rng.randint(1, 5))
-        if status == "In Development":
-            values.update(engineer=AGENTS[3][0], development_due=add_to_date(now, days=7).date())
-        if status in ("Resolved", "Closed"):
-            values["first_responded_on"] = add_to_date(opened, minutes=rng.randint(5, 90))
-            values["resolved_on"] = add_to_date(opened, hours=rng.randint(1, 30))
         ticket = frappe.get_doc(values).insert(ignore_permissions=True)
         _conversation(ticket, email, rng)
+        if status != "Open":
+            ticket.reload()
+            ticket.status = status
+            if status == "Postponed":
+                ticket.postponed_until = add_to_date(now, days=rng.randint(1, 5))
+            if status == "In Development":
+                ticket.update({"engineer": AGENTS[3][0], "development_due": add_to_date(now, days=7).date()})
+            ticket.save(ignore_permissions=True)
         if i % 5 == 0:
             add_tag("wish: csv export" if topic == "Feature request" else "vip", "Ticket", ticket.name)
     frappe.db.commit()
+    # Route and answer the demo tickets now rather than waiting for a background worker.
+    from support_hub.automation.intake import sweep_unprocessed
+
+    sweep_unprocessed(now=add_to_date(now, minutes=60))
     return f"created {tickets} demo tickets"
 
 
