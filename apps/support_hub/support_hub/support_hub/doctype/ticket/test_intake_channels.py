@@ -49,6 +49,36 @@ class TestWebIntake(FrappeTestCase):
         self.assertEqual(frappe.db.count("Ticket"), before)
 
 
+class TestWebIntakeRateLimit(FrappeTestCase):
+    """Through a request context, as the endpoint is called: Frappe's rate limiter counts in Redis."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_support_world()
+
+    def tearDown(self):
+        frappe.local.request = None
+        frappe.local.form_dict = frappe._dict()
+
+    def test_a_sender_gets_five_tickets_per_ten_minutes(self):
+        from frappe.utils import set_request
+
+        sender = f"burst-{frappe.generate_hash(length=6)}@x.example"
+        set_request(method="POST", path="/api/method/support_hub.api.intake.create_ticket")
+        frappe.local.request_ip = "127.0.0.9"
+        frappe.local.form_dict = frappe._dict(cmd="support_hub.api.intake.create_ticket", email=sender)
+        made = [create_ticket(subject=f"Burst {i}", description="", email=sender)["ticket"] for i in range(5)]
+        self.assertEqual(len(set(made)), 5)
+        before = frappe.db.count("Ticket")
+        with self.assertRaises(frappe.RateLimitExceededError):
+            create_ticket(subject="One too many", description="", email=sender)
+        self.assertEqual(frappe.db.count("Ticket"), before)
+        other = f"other-{frappe.generate_hash(length=6)}@x.example"
+        frappe.local.form_dict.email = other  # another sender is not held back
+        self.assertTrue(create_ticket(subject="Other sender", description="", email=other)["ticket"])
+
+
 class TestTelephonyIntake(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
