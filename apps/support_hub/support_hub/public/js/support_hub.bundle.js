@@ -1,2 +1,3 @@
 import "./sla_timer";
 import "./customer_panel";
+import "./report_filters";

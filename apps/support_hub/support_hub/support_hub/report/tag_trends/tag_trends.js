@@ -2,24 +2,7 @@
 
 frappe.query_reports["Tag Trends"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			// the Monday seven weeks back: this week and the seven before it
-			default: frappe.datetime.add_days(
-				frappe.datetime.get_today(),
-				-(((frappe.datetime.str_to_obj(frappe.datetime.get_today()).getDay() + 6) % 7) + 49)
-			),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
+		...support_hub.report_filters.date_range(),
 		{
 			fieldname: "view",
 			label: __("View"),
@@ -58,11 +41,6 @@ frappe.query_reports["Tag Trends"] = {
 			default: "wish",
 			description: __("Used when no tags are picked: every tag starting with it"),
 		},
-		{
-			fieldname: "team",
-			label: __("Team"),
-			fieldtype: "Link",
-			options: "Support Team",
-		},
+		support_hub.report_filters.link("team", "Support Team", "Team"),
 	],
 };

@@ -2,24 +2,7 @@
 
 frappe.query_reports["Ticket Volume"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			// the Monday seven weeks back: this week and the seven before it
-			default: frappe.datetime.add_days(
-				frappe.datetime.get_today(),
-				-(((frappe.datetime.str_to_obj(frappe.datetime.get_today()).getDay() + 6) % 7) + 49)
-			),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
+		...support_hub.report_filters.date_range(),
 		{
 			fieldname: "period",
 			label: __("Period"),
@@ -43,12 +26,7 @@ frappe.query_reports["Ticket Volume"] = {
 				{ value: "Ticket Type", label: __("Ticket Type") },
 			],
 		},
-		{
-			fieldname: "team",
-			label: __("Team"),
-			fieldtype: "Link",
-			options: "Support Team",
-		},
+		support_hub.report_filters.link("team", "Support Team", "Team"),
 		{
 			fieldname: "channel",
 			label: __("Channel"),
