@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from support_hub.crm.identify import customer_doctype
 from support_hub.integrations.telegram import site
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
 
@@ -75,8 +76,7 @@ class FrappeBotStore:
                     update_modified=False)
 
     def _customer_doctype(self) -> str | None:
-        doctype = frappe.db.get_single_value("Support Hub Settings", "customer_doctype") or "Customer"
-        return doctype if frappe.db.exists("DocType", doctype) else None
+        return customer_doctype()
 
     def _customer(self, account_id: str) -> str | None:
         doctype = self._customer_doctype()

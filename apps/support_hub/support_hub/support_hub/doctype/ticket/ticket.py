@@ -6,7 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from support_hub.automation import intake, routing, waiting
-from support_hub.crm.identify import identify
+from support_hub.crm.identify import customer_doctype, identify
 from support_hub.intake import email as email_intake
 from support_hub.sla import ticket_clock
 from support_hub.sla.guard import record_sla_changes, refuse_unpermitted_edit
@@ -62,10 +62,8 @@ class Ticket(Document):
         if not self.priority:
             self.priority = frappe.db.get_value("Ticket Priority", {"is_default": 1}, "name")
         if not self.customer_type:
-            customer_doctype = settings.customer_doctype or "Customer"
             # A plain Frappe site has no Customer doctype: leave the pair empty rather than dangling.
-            if frappe.db.exists("DocType", customer_doctype):
-                self.customer_type = customer_doctype
+            self.customer_type = customer_doctype()
 
 
 def ensure_number_sequence():
