@@ -32,7 +32,8 @@ def sla_summary(ticket: str) -> dict:
 
     from support_hub.engine.sla import next_deadline
     from support_hub.sla.policies import enabled_policies
-    from support_hub.sla.ticket_clock import _aware, clock
+    from support_hub.sla.ticket_clock import clock
+    from support_hub.system_time import to_aware
 
     doc = frappe.get_doc("Ticket", ticket)
     doc.check_permission("read")
@@ -41,7 +42,7 @@ def sla_summary(ticket: str) -> dict:
     policy = enabled_policies().get(doc.sla_policy)
     if not watched or not policy:
         return {"status": doc.sla_status}
-    now = _aware(now_datetime())
+    now = to_aware(now_datetime())
     return {
         "status": doc.sla_status,
         "target": _(watched[0].value),

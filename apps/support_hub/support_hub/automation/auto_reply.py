@@ -10,7 +10,7 @@ from frappe.utils import now_datetime
 from support_hub.automation import channels, log
 from support_hub.engine import replies
 from support_hub.sla.policies import enabled_policies
-from support_hub.sla.ticket_clock import _aware
+from support_hub.system_time import to_aware
 
 
 def templates() -> tuple[list[replies.AutoReplyTemplate], dict[str, frappe._dict]]:
@@ -43,7 +43,7 @@ def render(row, context: dict) -> tuple[str, str]:
 
 def context_for(ticket, choice: replies.AutoReplyChoice, calendar, language: str) -> dict:
     return replies.build_context(
-        choice, now=_aware(now_datetime()), tz=calendar.tz, lang=language or "ru", doc=ticket,
+        choice, now=to_aware(now_datetime()), tz=calendar.tz, lang=language or "ru", doc=ticket,
     )
 
 
@@ -54,7 +54,7 @@ def send_for_new_ticket(ticket) -> str | None:
         return None  # without a policy there is no promise to make
     engine_templates, rows = templates()
     choice = replies.choose_auto_reply(
-        ticket.channel, _aware(ticket.opened_on or now_datetime()), _aware(ticket.first_response_due),
+        ticket.channel, to_aware(ticket.opened_on or now_datetime()), to_aware(ticket.first_response_due),
         policy.calendar, engine_templates,
     )
     if choice is None:

@@ -7,13 +7,13 @@ assignment (ToDo) and tags, plus one readable timeline entry saying why.
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
+
 import frappe
 from frappe import _
 from frappe.desk.doctype.tag.tag import add_tag
 from frappe.desk.form.assign_to import add as add_assignment
 from frappe.utils import get_fullname, strip_html
-
-from dataclasses import fields, replace
 
 from support_hub.automation import log
 from support_hub.engine import routing as engine

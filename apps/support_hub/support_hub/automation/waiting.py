@@ -19,7 +19,7 @@ from frappe.utils import add_days, get_datetime, now_datetime
 from support_hub.automation import channels, log
 from support_hub.engine import ladder as engine
 from support_hub.sla.policies import enabled_policies
-from support_hub.sla.ticket_clock import _aware
+from support_hub.system_time import to_aware
 
 WAITING = "Waiting for Customer"
 # A customer's reply to a ticket in one of these states brings it back to the agents.
@@ -86,7 +86,7 @@ def run(now: datetime | None = None, commit: bool = True) -> list[tuple[str, str
             continue
         policy = policies.get(row.sla_policy)
         steps_done = json.loads(row.ladder_steps_done or "[]")
-        due = engine.due_steps(ladder[1], _aware(row.waiting_since), steps_done, _aware(now),
+        due = engine.due_steps(ladder[1], to_aware(row.waiting_since), steps_done, to_aware(now),
                                policy.calendar if policy else None)
         for step in due:
             if _carry_out(row.name, ladder[0], step, now):
@@ -100,7 +100,7 @@ def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: date
     ticket = frappe.get_doc("Ticket", ticket_name, for_update=True)
     if ticket.status != WAITING:
         return False  # the customer answered while we were busy
-    key = engine.step_key(ticket.name, _aware(ticket.waiting_since), step)
+    key = engine.step_key(ticket.name, to_aware(ticket.waiting_since), step)
     steps_done = json.loads(ticket.ladder_steps_done or "[]")
     if log.already_done(key):
         ticket.db_set("ladder_steps_done", json.dumps(sorted(set(steps_done) | {step.name})), update_modified=False)

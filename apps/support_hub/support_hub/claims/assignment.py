@@ -9,8 +9,8 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import cint, flt, format_datetime, get_fullname, getdate
 
-from support_hub.claims.timing import to_aware
 from support_hub.engine import claims as engine
+from support_hub.system_time import to_aware
 
 RULE_FIELDS = ["name", "assign_to", "category", "min_amount", "max_amount", "sequence", "enabled"]
 

@@ -24,8 +24,9 @@ from frappe.desk.doctype.notification_settings.notification_settings import is_n
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from support_hub.claims import settings
-from support_hub.claims.timing import OUTCOME_STATUSES, to_aware, to_naive
+from support_hub.claims.timing import OUTCOME_STATUSES
 from support_hub.engine import claims as engine
+from support_hub.system_time import to_aware, to_naive
 
 FIELDS = ["name", "deadline", "responsible", "postponed_until", "creation", "category", "customer", "amount_claimed"]
 

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from frappe.utils import get_datetime, get_system_timezone
-
 from support_hub.claims import settings
 from support_hub.engine import claims as engine
-from support_hub.engine.calendar import aware, naive
+from support_hub.system_time import to_aware, to_naive
 
 # Once a claim has one of these statuses the customer has had an answer: the deadline is met or missed.
 OUTCOME_STATUSES = (engine.APPROVED, engine.REJECTED, engine.COMPENSATED, engine.CLOSED)
-
-
-def to_aware(value) -> datetime | None:
-    return aware(get_datetime(value), get_system_timezone()) if value else None
-
-
-def to_naive(value: datetime | None) -> datetime | None:
-    return naive(value, get_system_timezone()) if value else None
 
 
 def deadline_for(created_on) -> datetime:

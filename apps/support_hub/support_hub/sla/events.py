@@ -10,7 +10,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from support_hub.engine.sla import Transition
-from support_hub.sla.ticket_clock import _naive
+from support_hub.system_time import to_naive
 
 
 def record_transitions(transitions: list[Transition]) -> list[str]:
@@ -25,7 +25,7 @@ def record_transitions(transitions: list[Transition]) -> list[str]:
     fresh = [t for t in transitions if t.dedupe_key not in known]
     rows = [
         (frappe.generate_hash(length=12), now, now, "Administrator", "Administrator", t.ticket, t.status.value,
-         t.target.value, _naive(t.due), now, t.dedupe_key)
+         t.target.value, to_naive(t.due), now, t.dedupe_key)
         for t in fresh
     ]
     fields = ["name", "creation", "modified", "owner", "modified_by", "ticket", "event", "target", "due",

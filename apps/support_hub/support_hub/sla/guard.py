@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_datetime
+from frappe.utils import format_datetime
 
 from support_hub.engine.sla import SlaStatus, SlaTarget, Transition, next_deadline
 from support_hub.sla.events import record_change, record_transitions
-from support_hub.sla.ticket_clock import DUE_FIELDS, GUARDED_FIELDS, _aware, _changed, clock
+from support_hub.sla.ticket_clock import DUE_FIELDS, GUARDED_FIELDS, _changed, clock
+from support_hub.system_time import to_aware
 
 _TARGET_OF = {"sla_policy": "Policy", "first_response_due": "First Response", "resolution_due": "Resolution"}
 
@@ -65,6 +66,6 @@ def _record_status_transition(doc, previous_status) -> None:
     watched = next_deadline(clock(doc))
     if watched is None:
         # Breached after the fact (e.g. resolved late): the resolution deadline is the one missed.
-        watched = (SlaTarget.RESOLUTION, _aware(doc.resolution_due))
+        watched = (SlaTarget.RESOLUTION, to_aware(doc.resolution_due))
     if watched[1] is not None:
         record_transitions([Transition(doc.name, SlaStatus(doc.sla_status), watched[0], watched[1])])

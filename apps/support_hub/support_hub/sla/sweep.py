@@ -15,7 +15,7 @@ from frappe.utils import now_datetime
 
 from support_hub.engine.sla import SlaStatus, SweepRow, sweep_transitions
 from support_hub.sla.events import _chunks, record_transitions
-from support_hub.sla.ticket_clock import _aware
+from support_hub.system_time import to_aware
 
 RUNNING = [SlaStatus.ON_TRACK.value, SlaStatus.WARNING.value]
 
@@ -37,7 +37,7 @@ def sweep(status: SlaStatus, now: datetime) -> int:
     if not rows:
         return 0
     transitions = sweep_transitions(
-        (SweepRow(r.name, _aware(r.first_response_due), _aware(r.resolution_due), _aware(r.first_responded_on)) for r in rows),
+        (SweepRow(r.name, to_aware(r.first_response_due), to_aware(r.resolution_due), to_aware(r.first_responded_on)) for r in rows),
         status,
     )
     record_transitions(transitions)

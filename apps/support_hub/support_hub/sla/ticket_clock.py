@@ -8,24 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import frappe
 from frappe import _
-from frappe.utils import get_datetime, get_system_timezone, now_datetime
+from frappe.utils import get_datetime, now_datetime
 
 from support_hub.engine import sla
-from support_hub.engine.calendar import aware, naive
 from support_hub.sla.policies import enabled_policies
+from support_hub.system_time import to_aware, to_naive
 
 DUE_FIELDS = ("first_response_due", "resolution_due")
 GUARDED_FIELDS = ("sla_policy", *DUE_FIELDS)
-
-
-def _aware(value) -> datetime | None:
-    return aware(get_datetime(value), get_system_timezone()) if value else None
-
-
-def _naive(value: datetime | None) -> datetime | None:
-    return naive(value, get_system_timezone()) if value else None
 
 
 def facts(doc) -> sla.TicketFacts:
@@ -49,7 +40,7 @@ def _changed(doc, before, fieldname) -> bool:
 def apply(doc, now: datetime | None = None) -> None:
     """Bring the ticket's SLA fields up to date before it is saved."""
     now_local = now or now_datetime()
-    now_aware = _aware(now_local)
+    now_aware = to_aware(now_local)
     before = None if doc.is_new() else doc.get_doc_before_save()
     policies = enabled_policies()
 
@@ -90,35 +81,35 @@ def _track_resolution(doc, now_local: datetime) -> None:
 
 
 def _set_deadlines(doc, policy: sla.Policy) -> None:
-    start = _aware(doc.opened_on or doc.creation or now_datetime())
+    start = to_aware(doc.opened_on or doc.creation or now_datetime())
     due = sla.deadlines(policy, doc.priority, start, paused_minutes=float(doc.sla_paused_minutes or 0))
-    doc.first_response_due = _naive(due.first_response_due)
-    doc.resolution_due = _naive(due.resolution_due)
+    doc.first_response_due = to_naive(due.first_response_due)
+    doc.resolution_due = to_naive(due.resolution_due)
 
 
 def _track_pause(doc, policy: sla.Policy | None, now: datetime) -> None:
     should_pause = policy is not None and doc.status in policy.pause_statuses and not doc.resolved_on
     if should_pause and not doc.sla_paused_since:
-        doc.sla_paused_since = _naive(now)
+        doc.sla_paused_since = to_naive(now)
     elif not should_pause and doc.sla_paused_since:
-        since = _aware(doc.sla_paused_since)
+        since = to_aware(doc.sla_paused_since)
         if policy is not None:
             calendar = policy.calendar
             doc.sla_paused_minutes = float(doc.sla_paused_minutes or 0) + sla.paused_working_minutes(calendar, since, now)
             for fieldname in DUE_FIELDS:
                 if doc.get(fieldname):
-                    shifted = sla.shift_for_pause(calendar, _aware(doc.get(fieldname)), since, now)
-                    doc.set(fieldname, _naive(shifted))
+                    shifted = sla.shift_for_pause(calendar, to_aware(doc.get(fieldname)), since, now)
+                    doc.set(fieldname, to_naive(shifted))
         doc.sla_paused_since = None
         doc.flags.sla_change_reason = doc.flags.sla_change_reason or _("clock resumed after a pause")
 
 
 def clock(doc) -> sla.Clock:
     return sla.Clock(
-        first_response_due=_aware(doc.first_response_due),
-        resolution_due=_aware(doc.resolution_due),
-        first_responded_on=_aware(doc.first_responded_on),
-        resolved_on=_aware(doc.resolved_on),
+        first_response_due=to_aware(doc.first_response_due),
+        resolution_due=to_aware(doc.resolution_due),
+        first_responded_on=to_aware(doc.first_responded_on),
+        resolved_on=to_aware(doc.resolved_on),
         paused=bool(doc.sla_paused_since),
     )
 
@@ -129,5 +120,5 @@ def _set_status(doc, policy: sla.Policy | None, now: datetime) -> None:
     status = sla.evaluate(state, now, warning)
     doc.sla_status = status.value if status else None
     points = sla.checkpoints(state, status, warning)
-    doc.sla_warning_on = _naive(points.warning_on)
-    doc.sla_breach_on = _naive(points.breach_on)
+    doc.sla_warning_on = to_naive(points.warning_on)
+    doc.sla_breach_on = to_naive(points.breach_on)

@@ -15,10 +15,11 @@ import frappe
 from frappe.core.utils import html2text
 from frappe.utils import get_url_to_form, now_datetime
 
-from support_hub.engine import alerts, outbox as keys
+from support_hub.engine import alerts
+from support_hub.engine import outbox as keys
 from support_hub.engine.sla import SlaStatus, Transition
 from support_hub.integrations.telegram import outbox, site
-from support_hub.sla.ticket_clock import _aware, _naive
+from support_hub.system_time import to_aware, to_naive
 
 
 def _plain(value: str | None) -> str:
@@ -51,7 +52,7 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
         for row in frappe.get_all("Ticket", filters={"name": ["in", [t.ticket for t in warnings]]},
                                   fields=["name", "subject", "team", "_assign"])
     }
-    now = _aware(now_datetime())
+    now = to_aware(now_datetime())
     for transition in warnings:
         ticket = tickets.get(transition.ticket)
         chat = ticket and _team_chat(ticket.team, conf)
@@ -60,7 +61,7 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
         assignees = json.loads(ticket._assign or "[]")
         text = alerts.deadline_warning(
             lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=transition.target.value,
-            time_left=transition.due - now, due=_naive(transition.due),
+            time_left=transition.due - now, due=to_naive(transition.due),
             assignee=_agent(assignees[0] if assignees else None), ticket_url=get_url_to_form("Ticket", ticket.name),
         )
         key = keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)

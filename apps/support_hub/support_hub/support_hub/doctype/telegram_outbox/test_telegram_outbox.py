@@ -9,8 +9,16 @@ from frappe.tests.utils import FrappeTestCase
 from support_hub.fakes.telegram import FakeTelegram
 from support_hub.integrations.telegram import outbox
 from support_hub.sla import sweep
-from support_hub.testing import (AGENT, MANAGER, MANAGER_CHAT, TEAM_CHAT, configure_telegram, make_ticket, msk,
-                                 setup_support_world)
+from support_hub.testing import (
+    AGENT,
+    MANAGER,
+    MANAGER_CHAT,
+    TEAM_CHAT,
+    configure_telegram,
+    make_ticket,
+    msk,
+    setup_support_world,
+)
 
 
 def queued(purpose=None, status="Queued", tickets=None):

@@ -2,7 +2,6 @@
 
 import frappe
 from frappe.model.document import Document
-
 from frappe.utils import now_datetime
 
 from support_hub.automation import intake, routing, waiting
@@ -10,7 +9,6 @@ from support_hub.crm.identify import customer_doctype, identify
 from support_hub.intake import email as email_intake
 from support_hub.sla import ticket_clock
 from support_hub.sla.guard import record_sla_changes, refuse_unpermitted_edit
-
 
 TICKET_NUMBER_PREFIX = "TCK-"
 

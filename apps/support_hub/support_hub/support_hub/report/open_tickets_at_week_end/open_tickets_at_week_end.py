@@ -14,8 +14,7 @@ open_at_end_of_week rule, DONE_SINCE).
 from __future__ import annotations
 
 import frappe
-from frappe import _
-from frappe import scrub
+from frappe import _, scrub
 
 from support_hub.engine.stats import DONE_SINCE
 from support_hub.reports import queries
