@@ -16,7 +16,12 @@ install_system_packages() {
 	command -v redis-server >/dev/null || need+=(redis-server)
 	command -v node >/dev/null || need+=(nodejs npm)
 	command -v git >/dev/null || need+=(git)
-	python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv python3-dev)
+	command -v curl >/dev/null || need+=(curl)
+	# bench init installs a backup cron job and fails without crontab
+	command -v crontab >/dev/null || need+=(cron)
+	# the browser tests drive Debian's Chromium through its driver
+	command -v chromedriver >/dev/null || need+=(chromium chromium-driver)
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3 python3-venv python3-dev)
 	command -v pkg-config >/dev/null || need+=(pkg-config libmariadb-dev build-essential)
 	if [ ${#need[@]} -gt 0 ]; then
 		say "installing ${need[*]}"
@@ -32,9 +37,15 @@ configure_mariadb() {
 		service mariadb restart >/dev/null 2>&1 || true
 	fi
 	start_mariadb
-	# Frappe logs in as root with a password; Debian's MariaDB root uses the unix socket only.
-	if ! mysql -uroot -p"$SUPPORT_HUB_DB_ROOT_PASSWORD" -e "select 1" >/dev/null 2>&1; then
-		mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('$SUPPORT_HUB_DB_ROOT_PASSWORD'); FLUSH PRIVILEGES;"
+	# Frappe logs in as root with a password over TCP; Debian's MariaDB root uses the unix socket only
+	# (and a password check over the socket passes whatever the password is).
+	if mariadb_root_ok; then
+		say "MariaDB root password: already set"
+	else
+		mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('$SUPPORT_HUB_DB_ROOT_PASSWORD') OR unix_socket; FLUSH PRIVILEGES;" ||
+			{ say "cannot set MariaDB's root password: set SUPPORT_HUB_DB_ROOT_PASSWORD to the one it has"; return 1; }
+		mariadb_root_ok || { say "MariaDB still refuses root over TCP"; return 1; }
+		say "MariaDB root password: set (socket login kept)"
 	fi
 }
 
@@ -44,7 +55,7 @@ make_bench() {
 	id "$owner" >/dev/null 2>&1 || useradd -m -s /bin/bash "$owner"
 	if ! command -v bench >/dev/null; then
 		say "installing the bench CLI (frappe-bench from PyPI)"
-		python3 -m venv /opt/bench-cli
+		/usr/bin/python3 -m venv /opt/bench-cli
 		/opt/bench-cli/bin/pip install -q frappe-bench uv "setuptools<81"
 		ln -sf /opt/bench-cli/bin/bench /usr/local/bin/bench
 		ln -sf /opt/bench-cli/bin/uv /usr/local/bin/uv
@@ -53,16 +64,19 @@ make_bench() {
 	chown "$owner:$owner" "$(dirname "$SUPPORT_HUB_BENCH")"
 	say "bench init (Frappe version-15) at $SUPPORT_HUB_BENCH — this takes a while"
 	runuser -u "$owner" -- env UV_NATIVE_TLS=1 PATH="/usr/local/bin:$PATH" \
-		bench init --frappe-branch version-15 --python "$(command -v python3)" "$SUPPORT_HUB_BENCH"
+		bench init --frappe-branch version-15 --python /usr/bin/python3 "$SUPPORT_HUB_BENCH"
 	runuser -u "$owner" -- "$SUPPORT_HUB_BENCH/env/bin/python" -m pip install -q "setuptools<81"
 }
 
 install_system_packages
 configure_mariadb
 make_bench
-start_bench_redis
+started_redis="$(start_bench_redis)"
 sync_app_into_bench
+start_mail_sink
 ensure_site "$SUPPORT_HUB_SITE"
+configure_site_mail "$SUPPORT_HUB_SITE"
+say "outgoing mail goes to the local SMTP sink on 127.0.0.1:$SUPPORT_HUB_SMTP_PORT (Maildir $SUPPORT_HUB_MAIL_DIR)"
 say "loading demo data"
 bench_cmd --site "$SUPPORT_HUB_SITE" execute support_hub.demo.seed
 bench_cmd --site "$SUPPORT_HUB_SITE" enable-scheduler >/dev/null
@@ -77,6 +91,8 @@ support_hub is ready on $SUPPORT_HUB_SITE:
   (demo password: support-demo)
 MSG
 if [ "$start" = 1 ]; then
+	# bench start runs its own Redis servers on the same ports: hand them over.
+	stop_bench_redis $started_redis
 	say "starting the bench (Ctrl+C stops it)"
 	cd "$SUPPORT_HUB_BENCH" && exec bench start
 fi

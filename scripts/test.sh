@@ -1,13 +1,41 @@
 #!/usr/bin/env bash
-# The test command. Engine and integration tests (pytest, no Frappe needed) always run; the Frappe
-# tests run on a real site wherever a Frappe v15 bench exists at $SUPPORT_HUB_BENCH
-# (default /home/frappe/frappe-bench). Ends with one line: "N passed, N failed".
+# The test command. Four layers, each counted in the last line "N passed, N failed":
+#   engine   pytest on tests/ without Frappe (always)
+#   frappe   bench run-tests on the test site: real MariaDB, Redis and documents, in-process
+#   http     pytest on tests/http against the test site served by gunicorn with a worker: every role logs in
+#   browser  pytest on tests/browser: Debian's Chromium (Selenium, headless) on the same served site
+# The last three need the bench at $SUPPORT_HUB_BENCH (default /home/frappe/frappe-bench); without it
+# they are skipped with one line saying so.
+#
+# While developing: `scripts/test.sh http browser -- -k rating` runs only those layers (engine, frappe,
+# http, browser), passing what follows `--` to pytest (or `--module`/`--doctype` to run-tests).
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 log_dir="$(mktemp -d)"
 passed=0
 failed=0
+layers=()
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--) shift; extra=("$@"); break ;;
+		engine | frappe | http | browser) layers+=("$1") ;;
+		*) say "unknown layer $1 (engine, frappe, http, browser)"; exit 2 ;;
+	esac
+	shift
+done
+[ ${#layers[@]} -gt 0 ] || layers=(engine frappe http browser)
+wanted() { [[ " ${layers[*]} " == *" $1 "* ]]; }
+
+# Add a pytest run's closing line to the totals; a run that did not end in a summary is a failure.
+count_pytest() {
+	local summary
+	summary="$(tail -n 1 "$1")"
+	passed=$((passed + $(grep -oE '[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)))
+	failed=$((failed + $(grep -oE '[0-9]+ (failed|error|errors)' <<<"$summary" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')))
+	grep -qE '[0-9]+ passed' <<<"$summary" || failed=$((failed + 1))
+}
 
 # ---- engine tests ------------------------------------------------------------------------------
 requirements="$REPO_ROOT/tests/requirements.txt"
@@ -18,37 +46,73 @@ if [ ! -x "$SUPPORT_HUB_TEST_VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null
 		"$SUPPORT_HUB_TEST_VENV/bin/pip" install -q -r "$requirements" &&
 		sha1sum "$requirements" | cut -d' ' -f1 >"$stamp" || { say "could not prepare the test environment"; exit 1; }
 fi
-say "engine and integration tests (pytest)"
-PYTHONPATH="$REPO_ROOT/apps/support_hub" "$SUPPORT_HUB_TEST_VENV/bin/python" -m pytest -q -p no:cacheprovider tests 2>&1 | tee "$log_dir/pytest.log"
-summary="$(tail -n 1 "$log_dir/pytest.log")"
-passed=$((passed + $(grep -oE '[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)))
-failed=$((failed + $(grep -oE '[0-9]+ (failed|error)' <<<"$summary" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')))
-grep -qE '[0-9]+ passed' <<<"$summary" || failed=$((failed + 1))
+run_pytest() {
+	local name="$1"
+	shift
+	PYTHONPATH="$REPO_ROOT/apps/support_hub" "$SUPPORT_HUB_TEST_VENV/bin/python" -m pytest -q -p no:cacheprovider \
+		"$@" "${extra[@]}" 2>&1 | tee "$log_dir/$name.log"
+	count_pytest "$log_dir/$name.log"
+}
+if wanted engine; then
+	say "layer 1/4: engine and integration tests (pytest, no Frappe)"
+	run_pytest engine --ignore=tests/http --ignore=tests/browser tests
+fi
 
 # ---- Frappe tests -------------------------------------------------------------------------------
-if bench_present; then
-	say "Frappe tests on $SUPPORT_HUB_TEST_SITE in $SUPPORT_HUB_BENCH"
-	if start_mariadb && start_bench_redis && sync_app_into_bench && ensure_site "$SUPPORT_HUB_TEST_SITE"; then
-		bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config allow_tests true >/dev/null
-		# The test site never talks to a mail server: Frappe queues mail but does not send it, from a
-		# sender address of its own (without one Frappe's placeholder account has no address at all).
-		bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config mute_emails 1 >/dev/null
-		bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config auto_email_id "support-test@hub.example" >/dev/null
-		bench_cmd --site "$SUPPORT_HUB_TEST_SITE" run-tests --app support_hub 2>&1 | tee "$log_dir/frappe.log"
-		status=${PIPESTATUS[0]}
-		ran="$(grep -oE '^Ran [0-9]+ test' "$log_dir/frappe.log" | grep -oE '[0-9]+' | tail -n 1)"
-		bad="$(grep -oE '^FAILED \((failures|errors)=[0-9]+(, (failures|errors)=[0-9]+)?' "$log_dir/frappe.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')"
-		ran=${ran:-0}; bad=${bad:-0}
-		# A failed run, or one that found no test at all, is a failure however it counted.
-		if { [ "$status" -ne 0 ] || [ "$ran" -eq 0 ]; } && [ "$bad" -eq 0 ]; then bad=1; fi
-		passed=$((passed + ran - (bad > ran ? ran : bad)))
-		failed=$((failed + bad))
+prepare_test_site() {
+	start_mariadb || return 1
+	start_bench_redis >/dev/null
+	sync_app_into_bench || return 1
+	start_mail_sink || return 1
+	ensure_site "$SUPPORT_HUB_TEST_SITE" || return 1
+	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config allow_tests true >/dev/null
+	# Mail from the test site really goes out, to the local SMTP sink that tests read back.
+	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config mute_emails 0 >/dev/null
+	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config auto_email_id "support-test@hub.example" >/dev/null
+	configure_site_mail "$SUPPORT_HUB_TEST_SITE"
+}
+
+ready=0
+if ! wanted frappe && ! wanted http && ! wanted browser; then
+	:
+elif ! bench_present; then
+	say "No Frappe bench at $SUPPORT_HUB_BENCH (set SUPPORT_HUB_BENCH): Frappe, HTTP and browser tests skipped, engine tests only."
+elif ! prepare_test_site; then
+	say "could not prepare the bench for tests"
+	failed=$((failed + 1))
+else
+	ready=1
+fi
+if [ "$ready" = 1 ] && wanted frappe; then
+	say "layer 2/4: Frappe tests on $SUPPORT_HUB_TEST_SITE in $SUPPORT_HUB_BENCH"
+	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" run-tests --app support_hub "${extra[@]}" 2>&1 | tee "$log_dir/frappe.log"
+	status=${PIPESTATUS[0]}
+	ran="$(grep -oE '^Ran [0-9]+ test' "$log_dir/frappe.log" | grep -oE '[0-9]+' | tail -n 1)"
+	bad="$(grep -oE '^FAILED \((failures|errors)=[0-9]+(, (failures|errors)=[0-9]+)?' "$log_dir/frappe.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')"
+	ran=${ran:-0}; bad=${bad:-0}
+	# A failed run, or one that found no test at all, is a failure however it counted.
+	if { [ "$status" -ne 0 ] || [ "$ran" -eq 0 ]; } && [ "$bad" -eq 0 ]; then bad=1; fi
+	passed=$((passed + ran - (bad > ran ? ran : bad)))
+	failed=$((failed + bad))
+fi
+if [ "$ready" = 1 ] && { wanted http || wanted browser; }; then
+	say "serving $SUPPORT_HUB_TEST_SITE for the HTTP and browser tests"
+	trap stop_served EXIT
+	if serve_site "$SUPPORT_HUB_TEST_SITE"; then
+		export SUPPORT_HUB_URL="$SERVED_URL" SUPPORT_HUB_SITE_NAME="$SUPPORT_HUB_TEST_SITE" \
+			SUPPORT_HUB_MAIL_DIR SUPPORT_HUB_BENCH SUPPORT_HUB_ADMIN_PASSWORD
+		if wanted http; then
+			say "layer 3/4: HTTP tests as every role against $SERVED_URL"
+			run_pytest http tests/http
+		fi
+		if wanted browser; then
+			say "layer 4/4: the desk in headless Chromium against $SERVED_URL"
+			run_pytest browser tests/browser
+		fi
 	else
-		say "could not prepare the bench for tests"
 		failed=$((failed + 1))
 	fi
-else
-	say "No Frappe bench at $SUPPORT_HUB_BENCH (set SUPPORT_HUB_BENCH): Frappe tests skipped, engine tests only."
+	stop_served
 fi
 
 rm -rf "$log_dir"
