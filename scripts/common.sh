@@ -165,7 +165,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # test extras) writing each message to a Maildir that tests read back. Started once, left running.
 start_mail_sink() {
 	port_open "$SUPPORT_HUB_SMTP_PORT" && return 0
-	as_owner mkdir -p "$SUPPORT_HUB_MAIL_DIR"
+	as_owner mkdir -p "$SUPPORT_HUB_MAIL_DIR/new" "$SUPPORT_HUB_MAIL_DIR/cur" "$SUPPORT_HUB_MAIL_DIR/tmp"
 	(cd "$SUPPORT_HUB_BENCH" && as_owner setsid "$SUPPORT_HUB_BENCH/env/bin/python" -m aiosmtpd -n \
 		-l "127.0.0.1:$SUPPORT_HUB_SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$SUPPORT_HUB_MAIL_DIR" \
 		>>"$SUPPORT_HUB_BENCH/logs/mail-sink.log" 2>&1 </dev/null &)

@@ -149,7 +149,7 @@ class Site:
     # ---- the mail sink -----------------------------------------------------------------------------
     def mails_to(self, address: str) -> list[email.message.EmailMessage]:
         """Messages the site really sent to `address` through the local SMTP sink."""
-        if not self.mail_dir.exists():
+        if not (self.mail_dir / "new").exists():
             return []
         found = []
         for key in mailbox.Maildir(self.mail_dir, create=False).keys():

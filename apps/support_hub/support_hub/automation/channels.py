@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import frappe
 from frappe.core.doctype.communication.email import _make as make_communication
+from frappe.email.doctype.email_account.email_account import EmailAccount
 
 NO_MESSAGE_CHANNELS = {"Phone"}
 
@@ -31,8 +32,12 @@ def send_email(ticket, subject: str, html: str, address: str | None = None) -> s
     address = address or ticket.raised_by
     if not address or "@" not in address:
         return None
+    # Automatic mail speaks for the support desk, from its outgoing account, never from whichever
+    # user the job runs as (the automation user has no mailbox).
+    account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
     # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
     result = make_communication(
+        sender=account.default_sender if account and account.get("email_id") else None,
         doctype="Ticket",
         name=ticket.name,
         subject=subject,

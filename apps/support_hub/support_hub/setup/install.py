@@ -92,6 +92,9 @@ def drop_dangling_doctype_settings() -> None:
 
 
 def after_migrate() -> None:
+    from support_hub.automation.actor import ensure_automation_user
+
+    ensure_automation_user()
     drop_dangling_doctype_settings()
     ensure_support_owner_field()
     ensure_identity_fields()
@@ -101,8 +104,10 @@ def after_migrate() -> None:
 
 
 def after_install() -> None:
+    from support_hub.automation.actor import ensure_automation_user
     from support_hub.claims import ensure_claim_categories
 
+    ensure_automation_user()
     ensure_claim_categories()
     ensure_support_owner_field()
     ensure_identity_fields()

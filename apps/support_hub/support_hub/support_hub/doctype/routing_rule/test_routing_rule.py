@@ -116,6 +116,46 @@ class TestRouting(FrappeTestCase):
         self.assertTrue(frappe.db.exists("Support Automation Log", {"ticket": ticket.name, "rule": "Payroll"}))
         self.assertNotIn(ticket.name, intake.sweep_unprocessed(now=add_to_date(now_datetime(), minutes=20)))
 
+    def test_the_sweep_isolates_a_ticket_that_fails_and_goes_on(self):
+        from frappe.utils import add_to_date, now_datetime
+
+        from support_hub.automation import intake
+
+        first = make_ticket(subject="Зарплата первая", raised_by="first-sweep@example.com")
+        # intake accepts an address on a Cyrillic domain; Frappe's Contact refuses its local part
+        broken = make_ticket(subject="Зарплата сломанная", raised_by="иван@xn--80a1acny.xn--p1ai")
+        last = make_ticket(subject="Зарплата последняя", raised_by="last-sweep@example.com")
+        for ticket in (first, broken, last):  # as if all three jobs were lost
+            frappe.db.delete("ToDo", {"reference_type": "Ticket", "reference_name": ticket.name})
+            frappe.db.delete("Support Automation Log", {"ticket": ticket.name})
+            frappe.db.delete("Error Log", {"reference_doctype": "Ticket", "reference_name": ticket.name})
+            frappe.db.set_value("Ticket", ticket.name, {"intake_done": 0, "_assign": "", "contact": None})
+        later = add_to_date(now_datetime(), minutes=10)
+        swept = intake.sweep_unprocessed(now=later)
+        self.assertTrue({first.name, broken.name, last.name} <= set(swept), swept)
+        self.assertTrue(assignees(first) and assignees(last), (assignees(first), assignees(last)))
+        self.assertEqual(frappe.db.get_value("Ticket", broken.name, "intake_done"), 0)
+        self.assertTrue(any("Automatic intake failed" in c for c in timeline(broken)), timeline(broken))
+        self.assertEqual(frappe.db.count("Error Log", {"reference_doctype": "Ticket", "reference_name": broken.name}), 1)
+        # the next sweeps leave it to a person: no retry loop, no second error
+        self.assertNotIn(broken.name, intake.sweep_unprocessed(now=add_to_date(later, minutes=5)))
+        self.assertEqual(frappe.db.count("Error Log", {"reference_doctype": "Ticket", "reference_name": broken.name}), 1)
+
+    def test_intake_work_is_done_by_the_automation_user_whoever_sent_the_ticket(self):
+        from support_hub.automation.actor import AUTOMATION_USER
+
+        frappe.set_user("Guest")
+        try:
+            ticket = frappe.get_doc({"doctype": "Ticket", "subject": "Зарплата гостя", "channel": "Web",
+                                     "raised_by": "guest-intake@example.com"}).insert(ignore_permissions=True)
+        finally:
+            frappe.set_user("Administrator")
+        self.assertEqual(frappe.session.user, "Administrator")  # the session is given back
+        self.assertIn(assignees(ticket)[0], AGENTS[:2])
+        self.assertEqual(frappe.db.get_value("Ticket", ticket.name, "intake_done"), 1)
+        log_owner = frappe.db.get_value("Support Automation Log", {"ticket": ticket.name, "automation": "Routing"}, "owner")
+        self.assertEqual(log_owner, AUTOMATION_USER)
+
     def test_bad_rules_are_refused_with_a_clear_message(self):
         with self.assertRaises(frappe.ValidationError) as caught:
             make_rule("Empty", "  \n ", assign_to_user=AGENTS[0])
