@@ -2,8 +2,11 @@
 the Contact's links its Customer. An unknown sender gets a new Contact, so the customer card builds
 itself as tickets come in.
 
-Phones are stored on Contact Phone as people type them; a normalised copy (E.164, in the custom
-field `support_phone_key`, filled on every Contact save) makes the lookup one indexed query.
+Which contact owns an address, and which customer it belongs to, is the engine's decision
+(engine.identity.match_contact and customer_of); this module loads the candidates for it with
+set-based queries: the contacts holding the address, their stored addresses of that kind and their
+links. Phones are stored on Contact Phone as people type them; a normalised copy (E.164, in the
+custom field `support_phone_key`, filled on every Contact save) makes that lookup one indexed query.
 """
 
 from __future__ import annotations
@@ -24,14 +27,61 @@ def fill_phone_keys(contact, method=None) -> None:
         row.support_phone_key = identity.normalize_phone(row.phone)
 
 
+# Where each kind of address is stored: (doctype, the field looked up, the field as people typed it,
+# the field naming the contact).
+_ADDRESS_COLUMNS = {
+    identity.EMAIL: ("Contact Email", "email_id", "email_id", "parent"),
+    identity.PHONE: ("Contact Phone", "support_phone_key", "phone", "parent"),
+    identity.TELEGRAM: ("Contact", "support_telegram_id", "support_telegram_id", "name"),
+}
+_RECORD_FIELD = {identity.EMAIL: "emails", identity.PHONE: "phones", identity.TELEGRAM: "telegram_ids"}
+
+
+def _stored_forms(kind: str, address: str) -> list[str]:
+    # Telegram ids typed by hand may carry the "tg:" prefix that classify_sender accepts.
+    return [address, f"tg:{address}"] if kind == identity.TELEGRAM else [address]
+
+
+def candidates(kind: str, address: str) -> list[identity.ContactRecord]:
+    """Every contact holding `address` (normalized), oldest first, as the engine sees contacts."""
+    if kind not in _ADDRESS_COLUMNS:
+        return []
+    doctype, field, typed, owner = _ADDRESS_COLUMNS[kind]
+    table, contact = frappe.qb.DocType(doctype), frappe.qb.DocType("Contact")
+    query = frappe.qb.from_(table).select(table[owner]).distinct().where(table[field].isin(_stored_forms(kind, address)))
+    if doctype != "Contact":
+        query = (query.join(contact).on(contact.name == table.parent)
+                 .where(table.parenttype == "Contact").select(contact.creation).orderby(contact.creation))
+    else:
+        query = query.select(table.creation).orderby(table.creation)
+    names = [row[0] for row in query.run()]
+    if not names:
+        return []
+    stored: dict[str, list[str]] = {}
+    filters = {owner: ["in", names]}
+    if doctype != "Contact":
+        filters["parenttype"] = "Contact"
+    for row in frappe.get_all(doctype, filters=filters, fields=[f"{owner} as contact", f"{typed} as address"],
+                              order_by="idx asc" if doctype != "Contact" else "creation asc"):
+        stored.setdefault(row.contact, []).append(row.address)
+    links: dict[str, list[tuple[str, str]]] = {}
+    for row in frappe.get_all("Dynamic Link", filters={"parenttype": "Contact", "parent": ["in", names]},
+                              fields=["parent", "link_doctype", "link_name"], order_by="idx asc"):
+        links.setdefault(row.parent, []).append((row.link_doctype, row.link_name))
+    return [
+        identity.ContactRecord(name, links=tuple(links.get(name, ())), **{_RECORD_FIELD[kind]: tuple(stored.get(name, ()))})
+        for name in names
+    ]
+
+
+def match(kind: str, address: str) -> identity.ContactRecord | None:
+    """The contact the engine picks for this address among those that hold it."""
+    return identity.match_contact(kind, address, candidates(kind, address))
+
+
 def find_contact(kind: str, address: str) -> str | None:
-    if kind == identity.EMAIL:
-        return frappe.db.get_value("Contact Email", {"email_id": address, "parenttype": "Contact"}, "parent")
-    if kind == identity.PHONE:
-        return frappe.db.get_value("Contact Phone", {"support_phone_key": address, "parenttype": "Contact"}, "parent")
-    if kind == identity.TELEGRAM:
-        return frappe.db.get_value("Contact", {"support_telegram_id": address}, "name")
-    return None
+    record = match(kind, address)
+    return record.name if record else None
 
 
 def create_contact(kind: str, address: str, display_name: str | None = None) -> str:
@@ -46,16 +96,6 @@ def create_contact(kind: str, address: str, display_name: str | None = None) -> 
     return contact.insert(ignore_permissions=True).name
 
 
-def customer_of_contact(contact: str) -> tuple[str | None, str | None]:
-    doctype = customer_doctype()
-    if not doctype:
-        return None, None
-    name = frappe.db.get_value(
-        "Dynamic Link", {"parenttype": "Contact", "parent": contact, "link_doctype": doctype}, "link_name"
-    )
-    return (doctype, name) if name else (None, None)
-
-
 def identify(ticket) -> None:
     """Ticket before_insert: contact and customer from raised_by, creating the contact if new."""
     if ticket.contact and ticket.customer:
@@ -64,17 +104,24 @@ def identify(ticket) -> None:
     if sender is None:
         return
     ticket.raised_by = _display_address(sender)
-    if not ticket.contact:
-        ticket.contact = find_contact(sender.kind, sender.address)
-    if not ticket.contact:
+    record = match(sender.kind, sender.address) if not ticket.contact else _record_of(ticket.contact)
+    if record is None:
         # A new sender has no customer yet, so nothing downstream waits for the contact: the intake
         # job creates it after the ticket is committed, which keeps intake fast.
         ticket.flags.new_contact = (sender.kind, sender.address, ticket.flags.sender_name)
         return
-    if not ticket.customer:
-        doctype, name = customer_of_contact(ticket.contact)
-        if name:
-            ticket.customer_type, ticket.customer = doctype, name
+    ticket.contact = record.name
+    doctype = customer_doctype()
+    name = identity.customer_of(record, doctype) if doctype and not ticket.customer else None
+    if name:
+        ticket.customer_type, ticket.customer = doctype, name
+
+
+def _record_of(contact: str) -> identity.ContactRecord:
+    """A contact given on the ticket, with its links, so the engine can name its customer."""
+    links = frappe.get_all("Dynamic Link", filters={"parenttype": "Contact", "parent": contact},
+                           fields=["link_doctype", "link_name"], order_by="idx asc", as_list=True)
+    return identity.ContactRecord(contact, links=tuple(tuple(link) for link in links))
 
 
 def _display_address(sender) -> str:

@@ -78,6 +78,37 @@ class TestCustomerIdentificationAndPanel(FrappeTestCase):
         by_phone = make_ticket(raised_by="8 (912) 345-67-01", channel="Phone")
         self.assertEqual((by_phone.contact, by_phone.customer), (self.contact.name, self.customer.name))
 
+    def test_a_contact_tied_to_a_customer_wins_over_an_older_orphan_duplicate(self):
+        # The engine's rule (identity.match_contact), on stored rows: a shared mailbox or an earlier
+        # intake left an orphan contact first; the one linked to the customer is who wrote.
+        customer = frappe.get_doc({"doctype": CUSTOMER_DT, "customer_name": "ООО Лютик"}).insert()
+        orphan = frappe.get_doc({"doctype": "Contact", "first_name": "Desk"})
+        orphan.append("email_ids", {"email_id": "Office@Romashka.example", "is_primary": 1})
+        orphan.append("phone_nos", {"phone": "8 912 345-67-02", "is_primary_phone": 1})
+        orphan.insert(ignore_permissions=True)
+        frappe.db.set_value("Contact", orphan.name, "creation", "2020-01-01 00:00:00")  # the older one
+        linked = frappe.get_doc({"doctype": "Contact", "first_name": "Office", "links": [
+            {"link_doctype": CUSTOMER_DT, "link_name": customer.name}]})
+        linked.append("email_ids", {"email_id": "office@romashka.example", "is_primary": 1})
+        linked.append("phone_nos", {"phone": "+79123456702", "is_primary_phone": 1})
+        linked.insert(ignore_permissions=True)
+        for sender in ("office@romashka.example", "+7 (912) 345-67-02"):
+            ticket = make_ticket(raised_by=sender)
+            self.assertEqual((ticket.contact, ticket.customer_type, ticket.customer),
+                             (linked.name, CUSTOMER_DT, customer.name), sender)
+        # Without a linked one, the oldest holder of the address is the sender.
+        frappe.db.delete("Dynamic Link", {"parenttype": "Contact", "parent": linked.name})
+        ticket = make_ticket(raised_by="OFFICE@romashka.example")
+        self.assertEqual((ticket.contact, ticket.customer), (orphan.name, None))
+
+    def test_a_telegram_sender_finds_the_contact_holding_its_id(self):
+        customer = frappe.get_doc({"doctype": CUSTOMER_DT, "customer_name": "ООО Василёк"}).insert()
+        contact = frappe.get_doc({"doctype": "Contact", "first_name": "Telegram Vera", "support_telegram_id": "tg:700100200",
+                                  "links": [{"link_doctype": CUSTOMER_DT, "link_name": customer.name}]})
+        contact.insert(ignore_permissions=True)
+        ticket = make_ticket(raised_by="tg:700100200", channel="Telegram")
+        self.assertEqual((ticket.contact, ticket.customer), (contact.name, customer.name))
+
     def test_unknown_sender_gets_a_new_contact_once(self):
         first = frappe.get_doc("Ticket", make_ticket(raised_by="newcomer@example.org").name)  # contact made by the intake job
         second = frappe.get_doc("Ticket", make_ticket(raised_by="newcomer@example.org").name)
