@@ -11,6 +11,10 @@ after_install = "support_hub.setup.install.after_install"
 after_migrate = "support_hub.setup.install.after_migrate"
 boot_session = "support_hub.setup.boot.boot_session"
 
+# Bad requests to the app's public methods: a message and a 4xx, never a traceback for a Guest.
+before_request = ["support_hub.api.request_guard.hide_tracebacks_from_guests"]
+after_request = ["support_hub.api.request_guard.clean_error_answers"]
+
 fixtures = [
     {"dt": "Role", "filters": [["name", "in", ["Support Agent", "Support Manager", "Claims Officer"]]]},
 ]

@@ -11,12 +11,14 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
+from support_hub.api.arguments import validate_arguments
 from support_hub.engine.identity import normalize_email
 
 MAX_DESCRIPTION = 20_000
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@validate_arguments
 @rate_limit(key="email", limit=5, seconds=10 * 60)
 def create_ticket(subject: str, description: str, email: str, name: str | None = None, topic: str | None = None) -> dict:
     address = normalize_email(email)

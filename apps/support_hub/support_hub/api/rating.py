@@ -9,6 +9,8 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from support_hub.api.arguments import validate_arguments
+
 RATINGS = ("bad", "ok", "great")
 
 
@@ -18,6 +20,7 @@ def rating_token(ticket: str) -> str:
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@validate_arguments
 def rate(ticket: str, rating: str, token: str):
     if rating not in RATINGS or not hmac.compare_digest(token or "", rating_token(ticket)):
         frappe.throw(_("This rating link is not valid."), frappe.PermissionError)

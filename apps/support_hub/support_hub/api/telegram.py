@@ -5,8 +5,11 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
+from support_hub.api.arguments import validate_arguments
+
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@validate_arguments
 def webhook() -> dict:
     """Telegram calls this; its X-Telegram-Bot-Api-Secret-Token header is the only credential."""
     from support_hub.integrations.telegram.webhook import receive
@@ -16,6 +19,7 @@ def webhook() -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@validate_arguments
 def reply(ticket: str, message: str) -> str:
     """An agent's reply on a Telegram ticket, delivered to the customer's chat."""
     from support_hub.integrations.telegram.customer_messages import send_to_customer

@@ -5,9 +5,11 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
+from support_hub.api.arguments import validate_arguments
 
 
 @frappe.whitelist()
+@validate_arguments
 def customer_history(ticket: str) -> list[dict]:
     """The customer's other tickets, newest first, as the caller is allowed to see them."""
     from support_hub.crm.panel import earlier_tickets
@@ -18,6 +20,7 @@ def customer_history(ticket: str) -> list[dict]:
 
 
 @frappe.whitelist()
+@validate_arguments
 def customer_panel(ticket: str) -> dict:
     """Customer card, latest ERP orders and earlier tickets for the Ticket form, in one call."""
     from support_hub.crm.panel import panel
@@ -26,6 +29,7 @@ def customer_panel(ticket: str) -> dict:
 
 
 @frappe.whitelist()
+@validate_arguments
 def sla_summary(ticket: str) -> dict:
     """What the form's SLA timer shows, computed by the engine in working time."""
     from frappe.utils import now_datetime

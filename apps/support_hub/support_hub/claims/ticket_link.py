@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import fmt_money, get_link_to_form
 
+from support_hub.api.arguments import validate_arguments
 from support_hub.claims.timing import OUTCOME_STATUSES
 
 # A ticket field naming the order the conversation is about, if the site has one (the first found).
@@ -74,6 +75,7 @@ def fill_from_ticket(claim, ticket, overwrite: bool = False) -> None:
 
 
 @frappe.whitelist()
+@validate_arguments
 def make_claim(source_name: str, target_doc=None, order: str | None = None):
     """ "Create Claim" on a ticket: a new, unsaved claim filled from it (frappe.model.open_mapped_doc).
     An order chosen in the button's dialog comes in as `order` (from open_mapped_doc: args.order)."""
@@ -89,6 +91,7 @@ def make_claim(source_name: str, target_doc=None, order: str | None = None):
 
 
 @frappe.whitelist()
+@validate_arguments
 def order_choices(ticket: str) -> dict:
     """The ticket customer's latest orders, for the "Create Claim" dialog (as the caller may see them)."""
     doc = frappe.get_doc("Ticket", ticket)
@@ -110,6 +113,7 @@ def order_choices(ticket: str) -> dict:
 
 
 @frappe.whitelist()
+@validate_arguments
 def claim_order_doctype() -> str | None:
     """For a new claim form: which doctype the Order field links to (None: a plain order number)."""
     return order_doctype()

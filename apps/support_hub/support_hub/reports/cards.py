@@ -5,12 +5,14 @@ from __future__ import annotations
 import frappe
 from frappe.utils import getdate
 
+from support_hub.api.arguments import validate_arguments
 from support_hub.engine.stats import csat
 from support_hub.reports import queries
 from support_hub.reports.common import bounds
 
 
 @frappe.whitelist()
+@validate_arguments
 def csat_great_share_this_month(filters=None) -> dict:
     """Share of this month's ratings that are "great", manager-excluded ratings left out."""
     frappe.has_permission("Ticket", "read", throw=True)

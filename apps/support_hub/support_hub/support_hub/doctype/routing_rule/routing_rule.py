@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from support_hub.api.arguments import validate_arguments
 from support_hub.automation.routing import explain, rule_from_row
 from support_hub.engine.routing import validate_rule
 
@@ -22,6 +23,7 @@ class RoutingRule(Document):
 
 
 @frappe.whitelist()
+@validate_arguments
 def test_rule(rule: str, text: str) -> dict:
     """The Test button: whether `text` matches the saved rule, and why."""
     frappe.get_doc("Routing Rule", rule).check_permission("read")

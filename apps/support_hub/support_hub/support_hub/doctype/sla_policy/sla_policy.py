@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_system_timezone
 
+from support_hub.api.arguments import validate_arguments
 from support_hub.engine.calendar import check_working_hours
 from support_hub.engine.sla import DEFAULT_PAUSE_STATUSES
 from support_hub.sla.policies import working_hours
@@ -73,6 +74,7 @@ class SLAPolicy(Document):
 
 
 @frappe.whitelist()
+@validate_arguments
 def import_holiday_list(policy: str, holiday_list: str) -> int:
     """Copy the dates of an ERPNext Holiday List into the policy's own holidays."""
     doc = frappe.get_doc("SLA Policy", policy)

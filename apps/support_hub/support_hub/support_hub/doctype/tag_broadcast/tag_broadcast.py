@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from support_hub.api.arguments import validate_arguments
 from support_hub.broadcasts import planning, sending
 
 SAMPLE = {"doc": frappe._dict(name="TCK-00042", subject="Sample", status="Open"), "customer_name": "Sample Customer",
@@ -28,6 +29,7 @@ def _manager_only(doc) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
+@validate_arguments
 def plan(name: str) -> dict:
     """Work out the recipients (one per customer) and return the count and the first few."""
     doc = frappe.get_doc("Tag Broadcast", name)
@@ -44,6 +46,7 @@ def plan(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@validate_arguments
 def send(name: str) -> str:
     doc = frappe.get_doc("Tag Broadcast", name)
     _manager_only(doc)
