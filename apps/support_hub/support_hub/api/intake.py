@@ -1,25 +1,24 @@
 """The public "contact support" endpoint behind the web form, also usable from other sites and apps.
 
 POST /api/method/support_hub.api.intake.create_ticket  (subject, description, email, name?, topic?)
-→ {"ticket": "TCK-00042"}. Rate-limited per sender address and IP; the ticket goes through the same
-validation, routing, SLA and auto-reply as any other.
+→ {"ticket": "TCK-00042"}. Rate-limited per sender address and per client IP (intake.web_limits: 429
+over a limit); the ticket goes through the same validation, routing, SLA and auto-reply as any other.
 """
 
 from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.rate_limiter import rate_limit
 
 from support_hub.api.arguments import validate_arguments
 from support_hub.engine.identity import normalize_email
+from support_hub.intake.web_limits import count_web_ticket
 
 MAX_DESCRIPTION = 20_000
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @validate_arguments
-@rate_limit(key="email", limit=5, seconds=10 * 60)
 def create_ticket(subject: str, description: str, email: str, name: str | None = None, topic: str | None = None) -> dict:
     address = normalize_email(email)
     if not address:
@@ -31,6 +30,7 @@ def create_ticket(subject: str, description: str, email: str, name: str | None =
         frappe.throw(_("The description is too long."))
     if topic and not frappe.db.exists("Ticket Topic", {"name": topic, "enabled": 1}):
         frappe.throw(_("Unknown topic {0}").format(frappe.bold(topic)))
+    count_web_ticket(address)  # after the checks: a refused request costs the sender nothing
     ticket = frappe.get_doc({"doctype": "Ticket", "channel": "Web", "subject": subject[:140], "raised_by": address,
                              "description": frappe.utils.escape_html(description or "").replace("\n", "<br>"),
                              "topic": topic})

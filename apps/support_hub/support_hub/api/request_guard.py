@@ -41,6 +41,8 @@ def clean_error_answers(response, request) -> None:
     """
     if response is None or response.status_code < 400 or not _calls_app_method(request):
         return
+    if response.status_code == 429 and frappe.local.flags.get("retry_after"):
+        response.headers["Retry-After"] = str(frappe.local.flags.retry_after)
     if response.status_code == 500 and request.is_json and not _parses(request):
         _replace_body(response, 400, _("The request body is not valid JSON."))
         return
