@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from support_hub.engine.broadcast import (
     EMAIL,
-    MARK_SENT,
     OWN_CHANNEL,
     REASON_CLOSED,
     SEND,
@@ -23,16 +22,10 @@ from support_hub.engine.broadcast import (
     pace,
     plan_recipients,
     progress,
-    resume_decision,
-    stranded,
+    send_decision,
 )
 
-PENDING, SENDING, SENT, FAILED = (
-    RecipientState.PENDING,
-    RecipientState.SENDING,
-    RecipientState.SENT,
-    RecipientState.FAILED,
-)
+PENDING, SENT, FAILED = RecipientState.PENDING, RecipientState.SENT, RecipientState.FAILED
 T0 = datetime(2026, 2, 2, 9, 0)
 
 
@@ -210,37 +203,27 @@ def test_dedupe_keys_are_distinct_within_a_broadcast(customers):
 
 
 def test_recipient_state_machine():
-    assert can_transition(PENDING, SENDING) and can_transition(SENDING, SENT) and can_transition(SENDING, FAILED)
-    assert can_transition("Failed", "Pending")  # the explicit retry
-    assert can_transition(PENDING, SENT)  # evidence found on resume
-    assert not can_transition(SENT, SENDING) and not can_transition(SENT, PENDING) and not can_transition(FAILED, SENT)
+    assert can_transition(PENDING, SENT) and can_transition("Pending", "Failed")
+    # Both outcomes are final: nothing is sent twice, and a failure waits for a person.
+    for final in (SENT, FAILED):
+        assert not any(can_transition(final, new) for new in (PENDING, SENT, FAILED))
+    assert not can_transition(PENDING, PENDING)
+    with pytest.raises(ValueError):
+        can_transition("Sending", SENT)  # no such state
 
 
-@pytest.mark.parametrize(
-    "state, evidence, decision",
-    [
-        (PENDING, False, SEND),
-        (PENDING, True, MARK_SENT),
-        (SENDING, False, SEND),  # message and state commit together: no row means never messaged
-        (SENDING, True, MARK_SENT),  # never send twice
-        (SENT, False, SKIP),
-        (SENT, True, SKIP),
-        (FAILED, False, SKIP),  # only an explicit retry resends
-        ("Sending", True, MARK_SENT),
-    ],
-)
-def test_resume_decision(state, evidence, decision):
-    assert resume_decision(state, evidence) == decision
+@pytest.mark.parametrize("state, decision", [(PENDING, SEND), ("Pending", SEND), (SENT, SKIP), (FAILED, SKIP)])
+def test_send_decision(state, decision):
+    assert send_decision(state) == decision
 
 
-def test_batches_stranded_and_progress():
-    states = {"a": SENT, "b": SENDING, "c": PENDING, "d": "Pending", "e": FAILED, "f": PENDING}
+def test_batches_and_progress():
+    states = {"a": SENT, "c": PENDING, "d": "Pending", "e": FAILED, "f": PENDING}
     assert next_batch(states, 2) == ["c", "d"]
     assert next_batch(states, 10) == ["c", "d", "f"]
     assert next_batch(states, 0) == []
-    assert stranded(states) == ["b"]
-    assert progress(states) == (2, 6, 33.3)
-    assert progress(list(states.values())) == (2, 6, 33.3)
+    assert progress(states) == (2, 5, 40.0)
+    assert progress(list(states.values())) == (2, 5, 40.0)
     assert progress({}) == (0, 0, 100.0)
     assert progress([SENT, FAILED]) == (2, 2, 100.0)
 
@@ -264,11 +247,12 @@ class Database:
         self.states.update(states)
 
 
-def run_job(db, broadcast, crash_after=None, batch_size=3, split_commit=False, decide=resume_decision, fails=()):
-    """One run of the broadcast job. It dies just before its `crash_after`-th commit (None: never).
+def run_job(db, broadcast, crash_after=None, batch_size=3, split_commit=False, fails=()):
+    """One run of the broadcast job as broadcasts/sending.py runs it. It dies just before its
+    `crash_after`-th commit (None: never).
 
     With `split_commit` the message row and the state change go in two transactions, which breaks
-    the module's rule on purpose: the evidence check alone must still prevent a second message.
+    the module's rule on purpose (the control experiment below).
     """
     commits = 0
 
@@ -279,27 +263,18 @@ def run_job(db, broadcast, crash_after=None, batch_size=3, split_commit=False, d
         commits += 1
         db.commit(**writes)
 
-    def send(key):
-        if key in fails:  # the message could not even be written (bad address): no row, Failed
-            commit(states={key: FAILED})
-            return
-        row = dedupe_key(broadcast, key)
-        if split_commit:
-            commit(messages=[row])
-            commit(states={key: SENT})
-        else:
-            commit(messages=[row], states={key: SENT})
-
-    for key in stranded(db.states):
-        decision = decide(db.states[key], dedupe_key(broadcast, key) in db.messages)
-        if decision == SEND:
-            send(key)
-        elif decision == MARK_SENT:
-            commit(states={key: SENT})
-    while batch := next_batch(db.states, batch_size):
-        commit(states={key: SENDING for key in batch})  # claim the batch
+    states = dict(db.states)  # what the job loads when it starts, then keeps up to date
+    while batch := next_batch(states, batch_size):
         for key in batch:
-            send(key)
+            if send_decision(db.states[key]) == SEND:  # the stored state, read under the row lock
+                if key in fails:  # the message could not even be written (bad address): no row, Failed
+                    commit(states={key: FAILED})
+                elif split_commit:
+                    commit(messages=[dedupe_key(broadcast, key)])
+                    commit(states={key: SENT})
+                else:
+                    commit(messages=[dedupe_key(broadcast, key)], states={key: SENT})
+            states[key] = db.states[key]
 
 
 def run_until_done(db, broadcast, crash_points, **options):
@@ -311,48 +286,42 @@ def run_until_done(db, broadcast, crash_points, **options):
     run_job(db, broadcast, **options)  # the last run is allowed to finish
 
 
-@given(
-    n=st.integers(1, 25),
-    crash_points=st.lists(st.integers(0, 60), max_size=8),
-    batch_size=st.integers(1, 7),
-    split_commit=st.booleans(),
-)
-def test_every_recipient_is_messaged_exactly_once_whatever_crashes(n, crash_points, batch_size, split_commit):
+@given(n=st.integers(1, 25), crash_points=st.lists(st.integers(0, 30), max_size=8), batch_size=st.integers(1, 7))
+def test_every_recipient_is_messaged_exactly_once_whatever_crashes(n, crash_points, batch_size):
     keys = [f"customer {i}" for i in range(n)]
     db = Database(keys)
-    run_until_done(db, "BC-1", crash_points, batch_size=batch_size, split_commit=split_commit)
+    run_until_done(db, "BC-1", crash_points, batch_size=batch_size)
     assert Counter(db.messages) == Counter(dedupe_key("BC-1", k) for k in keys)
     assert set(db.states.values()) == {SENT}
     assert progress(db.states) == (n, n, 100.0)
 
 
-@given(
-    n=st.integers(1, 15),
-    failing=st.sets(st.integers(0, 14)),
-    crash_points=st.lists(st.integers(0, 40), max_size=6),
-    split_commit=st.booleans(),
-)
-def test_failures_send_nothing_and_everyone_else_exactly_once(n, failing, crash_points, split_commit):
+@given(n=st.integers(1, 15), failing=st.sets(st.integers(0, 14)), crash_points=st.lists(st.integers(0, 20), max_size=6))
+def test_failures_send_nothing_and_everyone_else_exactly_once(n, failing, crash_points):
     keys = [f"c{i}" for i in range(n)]
     fails = {f"c{i}" for i in failing}
     db = Database(keys)
-    run_until_done(db, "BC-2", crash_points, split_commit=split_commit, fails=fails)
+    run_until_done(db, "BC-2", crash_points, fails=fails)
     assert Counter(db.messages) == Counter(dedupe_key("BC-2", k) for k in keys if k not in fails)
     assert all(db.states[k] == (FAILED if k in fails else SENT) for k in keys)
 
 
-def test_without_the_evidence_check_a_crash_duplicates():
-    """The control experiment: resending whatever is left in Sending messages someone twice."""
+def test_a_second_run_started_meanwhile_sends_nothing_again():
+    db = Database(["a", "b", "c"])
+    stale = dict(db.states)  # a run that loaded the states before the first one finished
+    run_job(db, "BC-4")
+    assert next_batch(stale, 10) == ["a", "b", "c"]
+    assert [send_decision(db.states[key]) for key in next_batch(stale, 10)] == [SKIP, SKIP, SKIP]
 
-    def blind(state, evidence):
-        return SEND if RecipientState(state) in (PENDING, SENDING) else SKIP
 
+def test_the_message_and_its_state_must_commit_together():
+    """The control experiment: with the message committed on its own, a crash in between messages
+    someone twice, because the recipient is still Pending when the job resumes."""
     db = Database(["a"])
-    # Commits: 0 claims the batch, 1 writes a's message; die before 2 (a's state change).
-    run_until_done(db, "BC-3", [2], split_commit=True, decide=blind)
+    run_until_done(db, "BC-3", [1], split_commit=True)  # commit 0 writes a's message; die before 1
     assert db.messages.count(dedupe_key("BC-3", "a")) == 2
     db = Database(["a"])
-    run_until_done(db, "BC-3", [2], split_commit=True)
+    run_until_done(db, "BC-3", [0, 1])
     assert db.messages.count(dedupe_key("BC-3", "a")) == 1
 
 

@@ -2,16 +2,18 @@
 
 A broadcast goes to customers, not tickets: a customer with three tagged tickets gets one message,
 on their most recent open ticket, and the tag comes off all three. The plan is computed once and
-stored as one recipient row per customer; a background job then walks the rows through
+stored as one recipient row per customer (carrying its `dedupe_key`, unique, so a customer is
+planned once); a background job then walks the rows in batches (`next_batch`) through
 
-    Pending → Sending → Sent | Failed
+    Pending → Sent | Failed
 
-Exactly-once rests on one rule the job must keep: the message row (the Communication, or the
-Telegram outbox row) and the recipient's move to Sent are written in ONE database transaction, and
-the message row carries the recipient's `dedupe_key`. Then after any crash the database holds either
-both or neither, and a recipient left in Sending is resolved by looking for its message row
-(`resume_decision`) instead of being sent again blindly. Actual delivery is the outbox's (or the
-email queue's) job, with its own retries; "Sent" here means "handed to it exactly once".
+Exactly-once rests on two rules the job keeps: it decides on a recipient (`send_decision`) with the
+state as stored, under the recipient's row lock, and it writes the message row (the Communication,
+or the Telegram outbox row) and the recipient's move to Sent in ONE database transaction. After any
+crash the database holds either both or neither: a recipient whose message was written is Sent and
+is skipped, one whose transaction was lost is still Pending and has no message, so it is sent on
+resume, for the first time. Actual delivery is the outbox's (or the email queue's) job, with its own
+retries; "Sent" here means "handed to it exactly once".
 """
 
 from __future__ import annotations
@@ -185,18 +187,16 @@ def dedupe_key(broadcast: str, customer_key: str) -> str:
 
 class RecipientState(str, Enum):
     PENDING = "Pending"
-    SENDING = "Sending"
     SENT = "Sent"
     FAILED = "Failed"
 
 
 RECIPIENT_TRANSITIONS: dict[RecipientState, frozenset[RecipientState]] = {
-    # Pending → Sent directly only when a crash left the message row but lost the state change.
-    RecipientState.PENDING: frozenset({RecipientState.SENDING, RecipientState.SENT}),
-    RecipientState.SENDING: frozenset({RecipientState.SENT, RecipientState.FAILED}),
+    RecipientState.PENDING: frozenset({RecipientState.SENT, RecipientState.FAILED}),
+    # Final: a sent message is never sent again, and a failed one (a bad address, a template that
+    # does not render for this customer) needs a person, not a blind retry.
     RecipientState.SENT: frozenset(),
-    # Only an explicit "retry failed" puts a failed recipient back in the queue.
-    RecipientState.FAILED: frozenset({RecipientState.PENDING}),
+    RecipientState.FAILED: frozenset(),
 }
 
 
@@ -211,9 +211,8 @@ def _states(states: Mapping[str, RecipientState | str]) -> Iterable[tuple[str, R
 def next_batch(states: Mapping[str, RecipientState | str], limit: int) -> list[str]:
     """Up to `limit` Pending recipients, in plan order (the mapping's order).
 
-    Recipients in Sending are not in it: when the job starts (it holds the broadcast's lock, so no
-    other run is live) they are leftovers of a crashed run, resolved first via `stranded` and
-    `resume_decision`.
+    The job keeps `states` up to date as it goes, so each call hands out the next ones; a job that
+    starts again after a crash loads the stored states and carries on with what is still Pending.
     """
     if limit <= 0:
         return []
@@ -226,31 +225,17 @@ def next_batch(states: Mapping[str, RecipientState | str], limit: int) -> list[s
     return batch
 
 
-def stranded(states: Mapping[str, RecipientState | str]) -> list[str]:
-    """Recipients a crashed run left in Sending."""
-    return [key for key, state in _states(states) if state is RecipientState.SENDING]
+SEND, SKIP = "send", "skip"
 
 
-SEND, MARK_SENT, SKIP = "send", "mark_sent", "skip"
+def send_decision(stored_state: RecipientState | str) -> str:
+    """Whether to message a recipient now: 'send' or 'skip'.
 
-
-def resume_decision(recipient_state: RecipientState | str, delivery_evidence: bool) -> str:
-    """What to do with a recipient when (re)starting: 'send', 'mark_sent' or 'skip'.
-
-    `delivery_evidence`: a message row with the recipient's dedupe key exists.
-      * Sent or Failed: 'skip' (a failed one is retried only by an explicit retry, which makes it
-        Pending).
-      * Evidence: 'mark_sent'. The message was written; only its state change was lost. Never send
-        again. (With both in one transaction this cannot happen, but a caller that committed the
-        message separately, or a hand-edited state, is still safe.)
-      * No evidence: 'send'. Because message and state commit together, a recipient in Sending
-        without a message row provably has not been messaged: sending is not blind, it is the
-        first time.
+    Ask with the state as stored, read under the recipient's row lock: only a Pending recipient is
+    sent. Another run that got there first has moved it on, so it is skipped, and a crash before
+    the commit leaves it Pending with no message written, so it is sent exactly once on resume.
     """
-    state = RecipientState(recipient_state)
-    if state in (RecipientState.SENT, RecipientState.FAILED):
-        return SKIP
-    return MARK_SENT if delivery_evidence else SEND
+    return SEND if RecipientState(stored_state) is RecipientState.PENDING else SKIP
 
 
 def progress(states: Mapping[str, RecipientState | str] | Iterable[RecipientState | str]) -> tuple[int, int, float]:
