@@ -78,7 +78,9 @@ def _process(ticket: str, decision: dict | None, skip_auto_reply: bool, recomput
     routing.apply_decision(doc, routed)
     if not skip_auto_reply:
         auto_reply.send_for_new_ticket(doc)
-    doc.db_set("intake_done", 1, update_modified=False)
+    # A system field (support_hub.system_fields): the new `modified` reloads a form opened on the new
+    # ticket, instead of letting it save intake_done = 0 back (which the guard would refuse).
+    doc.db_set("intake_done", 1, notify=True)
 
 
 def failure_key(ticket: str) -> str:

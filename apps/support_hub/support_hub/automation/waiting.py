@@ -103,7 +103,7 @@ def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: date
     key = engine.step_key(ticket.name, to_aware(ticket.waiting_since), step)
     steps_done = json.loads(ticket.ladder_steps_done or "[]")
     if log.already_done(key):
-        ticket.db_set("ladder_steps_done", json.dumps(sorted(set(steps_done) | {step.name})), update_modified=False)
+        ticket.db_set("ladder_steps_done", json.dumps(sorted(set(steps_done) | {step.name})), notify=True)
         return False
     waited_days = round((get_datetime(now) - get_datetime(ticket.waiting_since)).total_seconds() / 86400, 1)
     if step.action == engine.CLOSE:
@@ -120,7 +120,8 @@ def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: date
     label = _("Reminder sent") if step.action == engine.REMIND else _("Closing notice sent")
     reason = _("{0} by the waiting ladder «{1}»: no reply for {2} days").format(label, ladder, waited_days)
     log.record(ticket, "Waiting Ladder", ladder, step.name, reason, dedupe_key=key, timeline=reason)
-    ticket.db_set("ladder_steps_done", json.dumps(steps_done + [step.name]), update_modified=False)
+    # A system field (support_hub.system_fields): the new `modified` keeps open forms from saving it back.
+    ticket.db_set("ladder_steps_done", json.dumps(steps_done + [step.name]), notify=True)
     return True
 
 
@@ -132,7 +133,7 @@ def reopen_on_customer_reply(communication, method=None) -> None:
         return
     if frappe.flags.support_hub_automatic_mail:
         return  # an out-of-office or a bounce is no answer from the customer
-    ticket = frappe.get_doc("Ticket", communication.reference_name)
+    ticket = frappe.get_doc("Ticket", communication.reference_name, for_update=True)
     if not can_reopen(ticket):
         return
     previous = ticket.status

@@ -127,7 +127,8 @@ def _carry_out(action: engine.Action, conf) -> None:
         frappe.db.set_value("Telephony Call", action.call_id, {"recording_url": action.recording_url,
                                                                "duration": action.duration}, update_modified=False)
         ticket = frappe.get_doc("Ticket", name)
-        ticket.db_set({"call_recording": action.recording_url, "call_duration": action.duration}, update_modified=False)
+        # System fields (support_hub.system_fields): the new `modified` keeps an open form from saving them back.
+        ticket.db_set({"call_recording": action.recording_url, "call_duration": action.duration}, notify=True)
         ticket.add_comment("Info", _("Call finished: {0} s{1}").format(
             action.duration or 0, f', <a href="{frappe.utils.escape_html(action.recording_url)}">' + _("recording") + "</a>"
             if action.recording_url else ""))

@@ -10,7 +10,8 @@ def on_communication_insert(communication, method=None) -> None:
         return
     if communication.communication_type != "Communication" or communication.sent_or_received != "Sent":
         return
-    ticket = frappe.get_doc("Ticket", communication.reference_name)
+    # Locked: a system write elsewhere (the sweep, a rating) moves `modified` and would make this save stale.
+    ticket = frappe.get_doc("Ticket", communication.reference_name, for_update=True)
     if ticket.first_responded_on:
         return
     ticket.first_responded_on = communication.communication_date or communication.creation

@@ -16,7 +16,7 @@ def reopen_due(now=None, commit: bool = True) -> list[str]:
         "Ticket", filters={"status": "Postponed", "postponed_until": ["<=", now]}, pluck="name", order_by="postponed_until"
     )
     for name in names:
-        ticket = frappe.get_doc("Ticket", name)
+        ticket = frappe.get_doc("Ticket", name, for_update=True)
         until = ticket.postponed_until
         ticket.status = "Open"
         ticket.postponed_until = None

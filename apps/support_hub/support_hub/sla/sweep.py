@@ -41,13 +41,19 @@ def sweep(status: SlaStatus, now: datetime) -> int:
         status,
     )
     record_transitions(transitions)
+    # A new `modified` (and a doc_update to open forms) keeps a form opened before the sweep from
+    # saving the old status back: Frappe reloads it, or refuses it as stale.
+    stamp = now_datetime()
     for names in _chunks([r.name for r in rows], 1000):
-        update = frappe.qb.update(ticket).set(ticket.sla_status, status.value)
+        update = frappe.qb.update(ticket).set(ticket.sla_status, status.value).set(ticket.modified, stamp)
         if status is SlaStatus.BREACHED:
             # A breached ticket has nothing left to watch until someone saves it again.
             update = update.set(ticket.sla_warning_on, None).set(ticket.sla_breach_on, None)
         # The same condition again: a ticket saved since the select keeps what its save decided.
         update.where(ticket.name.isin(names) & _due_condition(ticket, status, now)).run()
+    for r in rows:
+        frappe.publish_realtime("doc_update", {"modified": stamp, "doctype": "Ticket", "name": r.name},
+                                doctype="Ticket", docname=r.name, after_commit=True)
     return len(rows)
 
 

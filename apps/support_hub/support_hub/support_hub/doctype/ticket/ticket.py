@@ -9,6 +9,7 @@ from support_hub.crm.identify import customer_doctype, identify
 from support_hub.intake import email as email_intake
 from support_hub.sla import ticket_clock
 from support_hub.sla.guard import record_sla_changes, refuse_unpermitted_edit
+from support_hub.system_fields import refuse_person_writes
 
 TICKET_NUMBER_PREFIX = "TCK-"
 
@@ -23,10 +24,15 @@ class Ticket(Document):
     def validate_higher_perm_levels(self):
         # Frappe silently resets fields a user may not write; an agent who edits the SLA
         # deserves a clear refusal instead, so check before the reset happens.
+        if not self.is_new():
+            refuse_person_writes(self)  # a new ticket was checked in before_insert
         refuse_unpermitted_edit(self)
         super().validate_higher_perm_levels()
 
     def before_insert(self):
+        # First, before any code of ours fills a system field: what a person sent is what is checked.
+        refuse_person_writes(self)
+        self.opened_on = self.opened_on or now_datetime()
         email_intake.apply_mail_context(self)
         identify(self)  # contact and customer first: routing may send the ticket to their account manager
         routing.before_insert(self)
