@@ -430,6 +430,21 @@ def test_rating_a_ticket_not_offered_is_refused(store):
     assert "неактуальна" in chat.text()
 
 
+def test_a_second_press_does_not_change_the_rating(store):
+    chat = registered(store)
+    number = open_ticket(chat, store)
+    reply = rating_request(store, 100, number)
+    chat.buttons.update({b.text: b.data for b in reply.buttons[0]})
+    chat.press("👍")
+    chat.press("Пропустить")
+    chat.press("👎")  # an old keyboard still on screen
+    assert store.ratings[number] == ("great", None)
+    assert "уже оценена" in chat.text()
+    assert chat.state().step is Step.IDLE  # no comment is awaited for a refused rating
+    chat.send("Ещё вопрос")
+    assert store.ratings[number] == ("great", None)
+
+
 def test_rating_works_after_logout(store):
     chat = registered(store)
     number = open_ticket(chat, store)

@@ -1,30 +1,21 @@
-"""Rating links in e-mails (after a phone call): one click, no login, signed per ticket."""
+"""Rating by link, for clients that speak JSON (the page /rate is the same thing for a browser).
+
+POST /api/method/support_hub.api.rating.submit  (token, rating: bad | ok | great, comment?)
+→ {"ticket": "TCK-00042", "rating": "bad"}. 404 unknown link, 410 expired, 409 already rated,
+400 not a rating; then nothing is written.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import frappe
-from frappe import _
-from frappe.utils import now_datetime
 
 from support_hub.api.arguments import validate_arguments
-
-RATINGS = ("bad", "ok", "great")
-
-
-def rating_token(ticket: str) -> str:
-    secret = frappe.local.conf.get("encryption_key") or frappe.local.conf.get("secret") or frappe.local.site
-    return hmac.new(secret.encode(), f"rate:{ticket}".encode(), hashlib.sha256).hexdigest()[:32]
+from support_hub.ratings import rate_by_link
 
 
-@frappe.whitelist(allow_guest=True, methods=["GET"])
+@frappe.whitelist(allow_guest=True, methods=["POST"])
 @validate_arguments
-def rate(ticket: str, rating: str, token: str):
-    if rating not in RATINGS or not hmac.compare_digest(token or "", rating_token(ticket)):
-        frappe.throw(_("This rating link is not valid."), frappe.PermissionError)
-    if not frappe.db.exists("Ticket", ticket):
-        frappe.throw(_("This rating link is not valid."), frappe.PermissionError)
-    frappe.db.set_value("Ticket", ticket, {"rating": rating, "rated_on": now_datetime()}, update_modified=False)
-    frappe.respond_as_web_page(_("Thank you"), _("Your rating has been saved."), indicator_color="green")
+def submit(token: str | None = None, rating: str | None = None, comment: str | None = None) -> dict:
+    # Guests may call it: the token is the permission (one ticket, once, until it expires).
+    ticket = rate_by_link(token, rating, comment)
+    return {"ticket": ticket, "rating": rating}

@@ -28,7 +28,9 @@ def _sender(channel: str) -> Callable:
     return frappe.get_attr(hooked[-1]) if hooked else send_email  # Web and Internal: by e-mail
 
 
-def send_email(ticket, subject: str, html: str, address: str | None = None) -> str | None:
+def send_email(ticket, subject: str, html: str, address: str | None = None, sent_html: str | None = None) -> str | None:
+    """`sent_html`, when given, is what the e-mail says while the timeline keeps `html`: a message with
+    one-time links (a rating request) must not hand working links to everyone who can read the ticket."""
     address = address or ticket.raised_by
     if not address or "@" not in address:
         return None
@@ -47,6 +49,8 @@ def send_email(ticket, subject: str, html: str, address: str | None = None) -> s
         communication_type="Automated Message",
     )
     communication = frappe.get_doc("Communication", result["name"])
+    if sent_html is not None:
+        communication.content = sent_html  # for the Email Queue only; not saved
     if communication.get_outgoing_email_account():
         communication.send_email()  # into the Email Queue, sent by Frappe's own worker with retries
     return communication.name

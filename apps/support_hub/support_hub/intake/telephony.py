@@ -14,8 +14,10 @@ import frappe
 from frappe import _
 from frappe.utils import get_fullname
 
+from support_hub import ratings
 from support_hub.automation import channels, log
 from support_hub.crm.identify import find_contact
+from support_hub.engine.alerts import RATING_EMOJI
 from support_hub.engine.identity import PHONE, normalize_phone
 from support_hub.integrations.telephony import events as engine
 
@@ -139,18 +141,13 @@ def _carry_out(action: engine.Action, conf) -> None:
         ticket = frappe.get_doc("Ticket", name)
         agent = conf.extensions.get(action.extension or "")
         text = _("You spoke with {0}. How was the call?").format(get_fullname(agent) if agent else _("our support"))
-        links = " · ".join(
-            f'<a href="{rating_link(ticket.name, rating)}">{label}</a>'
-            for rating, label in (("great", "👍"), ("ok", "😐"), ("bad", "👎"))
-        )
-        channels.send_email(ticket, text, f"<p>{frappe.utils.escape_html(text)}</p><p>{links}</p>", address=action.email)
+        token = ratings.issue_rating_link(ticket.name, channel="Phone")
+        choices = [(rating, RATING_EMOJI[rating]) for rating in ("great", "ok", "bad")]
+        links = " · ".join(f'<a href="{ratings.rating_url(token, rating)}">{emoji}</a>' for rating, emoji in choices)
+        question = f"<p>{frappe.utils.escape_html(text)}</p>"
+        # The timeline shows the question without the links: agents must not be able to rate for the customer.
+        channels.send_email(ticket, text, question + "<p>" + " · ".join(e for _r, e in choices) + "</p>",
+                            address=action.email, sent_html=question + f"<p>{links}</p>")
         log.record(ticket, "Auto Reply", None, "rate call", _("Rating request sent after the call"),
                    dedupe_key=f"{ticket.name}|rate-call")
 
-
-def rating_link(ticket: str, rating: str) -> str:
-    from support_hub.api.rating import rating_token
-
-    return frappe.utils.get_url(
-        f"/api/method/support_hub.api.rating.rate?ticket={ticket}&rating={rating}&token={rating_token(ticket)}"
-    )

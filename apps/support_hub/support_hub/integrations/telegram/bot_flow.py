@@ -173,8 +173,9 @@ class BotStore(Protocol):
     def ticket_of_chat(self, chat_id: int) -> str | None:
         """The open ticket the chat's messages go to (the latest one it opened), or None once closed."""
 
-    def record_rating(self, ticket: str, rating: str, comment: str | None) -> None:
-        """Upsert: called on the button press (comment None), then again if a comment follows."""
+    def record_rating(self, ticket: str, rating: str, comment: str | None) -> bool:
+        """The button press (comment None) rates the ticket once: False, and nothing changes, when it
+        has a rating already. Called again with the comment that follows, which joins that rating."""
 
 
 def handle(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> list[Reply]:
@@ -476,7 +477,9 @@ class _Turn:
         value, _, ticket = argument.partition(":")
         if value not in RATING_EMOJI or ticket not in self.state.rating_offered:
             return self.say("stale_button")
-        self.store.record_rating(ticket, value, None)
+        if not self.store.record_rating(ticket, value, None):
+            self._reset()
+            return self.say("already_rated")
         self._reset()
         self.state.step = Step.AWAIT_COMMENT
         self.state.rating_ticket = ticket
@@ -590,6 +593,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "rate_prompt": "Заявка <b>№ {ticket}</b> решена. Оцените, пожалуйста, работу поддержки:",
         "rating_saved": "Спасибо за оценку {emoji}! Если хотите, напишите комментарий следующим сообщением.",
         "comment_saved": "Спасибо! Комментарий сохранён.",
+        "already_rated": "Эта заявка уже оценена. Спасибо!",
         "thanks": "Спасибо!",
         "btn_create": "📝 Создать заявку",
         "btn_tickets": "📋 Мои активные заявки",
@@ -644,6 +648,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "rate_prompt": "Ticket <b>#{ticket}</b> is resolved. Please rate our support:",
         "rating_saved": "Thank you for your rating {emoji}! If you like, send a comment as your next message.",
         "comment_saved": "Thank you! Your comment is saved.",
+        "already_rated": "This ticket has been rated already. Thank you!",
         "thanks": "Thank you!",
         "btn_create": "📝 Create ticket",
         "btn_tickets": "📋 My active tickets",
@@ -748,8 +753,14 @@ class InMemoryStore:
         tickets = self.open_tickets(chat_id)
         return tickets[0].number if tickets else None
 
-    def record_rating(self, ticket: str, rating: str, comment: str | None) -> None:
-        self.ratings[ticket] = (rating, comment)
+    def record_rating(self, ticket: str, rating: str, comment: str | None) -> bool:
+        if comment is None:
+            if ticket in self.ratings:
+                return False
+            self.ratings[ticket] = (rating, None)
+        elif self.ratings.get(ticket, (None, None))[1] is None:
+            self.ratings[ticket] = (self.ratings.get(ticket, (rating, None))[0], comment)
+        return True
 
     # test helper: what the desk does when an agent closes a ticket
     def close_ticket(self, ticket: str, status: str = "Closed") -> None:

@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 
 import frappe
-from frappe import _
 from frappe.utils import now_datetime
 
+from support_hub import ratings
 from support_hub.crm.identify import customer_doctype
 from support_hub.integrations.telegram import site
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
@@ -164,11 +164,14 @@ class FrappeBotStore:
         rows = self.open_tickets(chat_id)
         return rows[0].number if rows else None
 
-    def record_rating(self, ticket: str, rating: str, comment: str | None) -> None:
-        from support_hub.integrations.telegram.team_alerts import on_rating
-
-        doc = frappe.get_doc("Ticket", ticket)
-        doc.db_set({"rating": rating, "rating_comment": comment, "rated_on": now_datetime()}, update_modified=False)
-        doc.add_comment("Info", _("Customer rated the ticket: {0}{1}").format(
-            rating, f" — {comment}" if comment else ""))
-        on_rating(doc)
+    def record_rating(self, ticket: str, rating: str, comment: str | None) -> bool:
+        # The one writer of ratings (support_hub.ratings), like every other channel.
+        if comment is not None:
+            ratings.add_rating_comment(ticket, comment, channel="Telegram")
+            return True
+        try:
+            ratings.record_rating(ticket, rating, channel="Telegram")
+        except ratings.AlreadyRated:
+            frappe.clear_last_message()
+            return False
+        return True
