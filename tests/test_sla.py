@@ -21,6 +21,7 @@ from support_hub.engine.sla import (
     select_policy,
     shift_for_pause,
     sweep_transitions,
+    timer,
 )
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -119,9 +120,58 @@ def test_evaluate_statuses():
     assert evaluate(late_reply, at(2026, 3, 2, 12), 15) is SlaStatus.BREACHED
     paused = Clock(frd, rd, paused=True)
     assert evaluate(paused, at(2026, 3, 2, 10, 50), 15) is SlaStatus.PAUSED
+    paused_in_time = Clock(frd, rd, paused=True, paused_since=at(2026, 3, 2, 10, 50))
+    assert evaluate(paused_in_time, at(2026, 3, 3, 12), 15) is SlaStatus.PAUSED  # the due date moves on resume
     met = Clock(frd, rd, at(2026, 3, 2, 10, 30), resolved_on=at(2026, 3, 2, 16))
     assert evaluate(met, at(2026, 3, 3), 15) is SlaStatus.MET
     assert evaluate(Clock(None, None), at(2026, 3, 3), 15) is None
+
+
+def test_timer_counts_working_time_to_the_next_deadline():
+    frd, rd = at(2026, 3, 6, 17), at(2026, 3, 9, 12)  # Friday 17:00, Monday 12:00
+    # Friday 16:00: one working hour to the first response.
+    reading = timer(Clock(frd, rd), CAL, at(2026, 3, 6, 16), 15)
+    assert (reading.status, reading.target, reading.due) == (SlaStatus.ON_TRACK, SlaTarget.FIRST_RESPONSE, frd)
+    assert reading.working_minutes_left == 60
+    # Answered; over the weekend the resolution is 3 working hours away however long Saturday lasts.
+    answered = Clock(frd, rd, first_responded_on=at(2026, 3, 6, 16, 30))
+    for now in (at(2026, 3, 6, 19), at(2026, 3, 7, 12), at(2026, 3, 9, 8, 59)):
+        reading = timer(answered, CAL, now, 15)
+        assert (reading.target, reading.working_minutes_left) == (SlaTarget.RESOLUTION, 180), now
+    assert timer(answered, CAL, at(2026, 3, 9, 11, 50), 15).status is SlaStatus.WARNING
+
+
+def test_timer_while_paused_shows_what_was_left_and_stops():
+    frd, rd = at(2026, 3, 2, 12), at(2026, 3, 2, 17)
+    paused = Clock(frd, rd, first_responded_on=at(2026, 3, 2, 10), paused=True, paused_since=at(2026, 3, 2, 14))
+    # The count does not move, and a due date passing during the pause is not a breach.
+    for now in (at(2026, 3, 2, 15), at(2026, 3, 4, 11)):
+        reading = timer(paused, CAL, now, 15)
+        assert (reading.status, reading.paused, reading.working_minutes_left) == (SlaStatus.PAUSED, True, 180)
+    # Pausing a breached ticket does not hide the breach.
+    breached = Clock(frd, rd, paused=True, paused_since=at(2026, 3, 2, 13))
+    reading = timer(breached, CAL, at(2026, 3, 3, 10), 15)
+    assert (reading.status, reading.target, reading.working_minutes_left) == (SlaStatus.BREACHED, SlaTarget.FIRST_RESPONSE, -60)
+
+
+def test_timer_of_a_breach_says_by_how_much_in_working_time():
+    frd, rd = at(2026, 3, 6, 17), at(2026, 3, 9, 17)
+    late = timer(Clock(frd, rd), CAL, at(2026, 3, 9, 10), 15)  # Friday 17:00 missed, Monday 10:00
+    assert (late.status, late.target, late.working_minutes_left) == (SlaStatus.BREACHED, SlaTarget.FIRST_RESPONSE, -120)
+    # A first response that came late stays the breach shown, by how late it came.
+    answered_late = Clock(frd, rd, first_responded_on=at(2026, 3, 9, 9, 30))
+    reading = timer(answered_late, CAL, at(2026, 3, 9, 12), 15)
+    assert (reading.target, reading.working_minutes_left) == (SlaTarget.FIRST_RESPONSE, -90)
+    # ... unless the resolution is overdue now too: the breach still running is the one shown.
+    reading = timer(answered_late, CAL, at(2026, 3, 10, 9, 30), 15)
+    assert (reading.target, reading.working_minutes_left) == (SlaTarget.RESOLUTION, -90)
+
+
+def test_timer_has_nothing_to_count_when_met_or_ungoverned():
+    frd, rd = at(2026, 3, 2, 11), at(2026, 3, 2, 17)
+    met = Clock(frd, rd, at(2026, 3, 2, 10, 30), resolved_on=at(2026, 3, 2, 16))
+    assert timer(met, CAL, at(2026, 3, 3), 15).working_minutes_left is None
+    assert timer(Clock(None, None), CAL, at(2026, 3, 3), 15).status is None
 
 
 def test_checkpoints_follow_the_next_deadline():

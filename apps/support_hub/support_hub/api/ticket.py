@@ -31,26 +31,27 @@ def customer_panel(ticket: str) -> dict:
 @frappe.whitelist()
 @validate_arguments
 def sla_summary(ticket: str) -> dict:
-    """What the form's SLA timer shows, computed by the engine in working time."""
+    """What the form's SLA timer shows, decided by the engine in the policy's working time:
+    the status now, the deadline that matters, the working minutes left to it (negative: overdue)
+    and whether the clock is paused (then the minutes are those left when it stopped)."""
     from frappe.utils import now_datetime
 
-    from support_hub.engine.sla import next_deadline
+    from support_hub.engine.sla import timer
     from support_hub.sla.policies import enabled_policies
     from support_hub.sla.ticket_clock import clock
-    from support_hub.system_time import to_aware
+    from support_hub.system_time import to_aware, to_naive
 
     doc = frappe.get_doc("Ticket", ticket)
     doc.check_permission("read")
-    state = clock(doc)
-    watched = next_deadline(state)
     policy = enabled_policies().get(doc.sla_policy)
-    if not watched or not policy:
-        return {"status": doc.sla_status}
-    now = to_aware(now_datetime())
+    if not policy:
+        return {"status": doc.sla_status, "paused": bool(doc.sla_paused_since)}
+    reading = timer(clock(doc), policy.calendar, to_aware(now_datetime()), policy.warning_minutes)
+    left = reading.working_minutes_left
     return {
-        "status": doc.sla_status,
-        "target": _(watched[0].value),
-        "due": str(doc.first_response_due if watched[0].value == "First Response" else doc.resolution_due),
-        "working_minutes_left": round(policy.calendar.working_minutes_between(now, watched[1]), 1),
-        "paused": bool(doc.sla_paused_since),
+        "status": reading.status.value if reading.status else None,
+        "target": _(reading.target.value) if reading.target else None,
+        "due": str(to_naive(reading.due)) if reading.due else None,
+        "working_minutes_left": round(left, 1) if left is not None else None,
+        "paused": reading.paused,
     }

@@ -142,6 +142,13 @@ class Clock:
     first_responded_on: datetime | None = None
     resolved_on: datetime | None = None
     paused: bool = False
+    # When the pause began: the clock stands still from then on, so a due date that falls inside
+    # the pause is not missed (it moves out when the ticket resumes, see shift_for_pause).
+    paused_since: datetime | None = None
+
+    def stopped_at(self, now: datetime) -> datetime:
+        """The moment the clock reads: `now`, or when it was paused."""
+        return min(now, self.paused_since) if self.paused and self.paused_since else now
 
 
 def _late(due: datetime | None, done_on: datetime | None, now: datetime) -> bool:
@@ -154,8 +161,8 @@ def evaluate(clock: Clock, now: datetime, warning_minutes: int) -> SlaStatus | N
     """The SLA status a ticket shows now; None when no policy governs it."""
     if clock.first_response_due is None and clock.resolution_due is None:
         return None
-    first_late = _late(clock.first_response_due, clock.first_responded_on, now)
-    resolution_late = _late(clock.resolution_due, clock.resolved_on, now)
+    first_late = _late(clock.first_response_due, clock.first_responded_on, clock.stopped_at(now))
+    resolution_late = _late(clock.resolution_due, clock.resolved_on, clock.stopped_at(now))
     if clock.resolved_on is not None:
         return SlaStatus.BREACHED if first_late or resolution_late else SlaStatus.MET
     if first_late or resolution_late:
@@ -179,6 +186,47 @@ def next_deadline(clock: Clock) -> tuple[SlaTarget, datetime] | None:
         return None
     due, target = min(pending, key=lambda item: item[0])
     return target, due
+
+
+@dataclass(frozen=True)
+class TimerReading:
+    """What the SLA timer on a ticket shows now, in the policy's working time.
+
+    `working_minutes_left` is the working time until `due` (negative: overdue by that much). While
+    the clock is paused it is what was left when the pause began, and it does not count down: the
+    due dates move out by exactly the paused working time when the ticket resumes. None when there
+    is nothing to count (no policy, or every target met).
+    """
+
+    status: SlaStatus | None
+    target: SlaTarget | None = None
+    due: datetime | None = None
+    working_minutes_left: float | None = None
+    paused: bool = False
+
+
+def timer(clock: Clock, calendar: BusinessCalendar, now: datetime, warning_minutes: int) -> TimerReading:
+    """The timer of one ticket at `now`: its status and the working time left to (or past) the
+    deadline that matters — the one breached, else the one that burns next."""
+    status = evaluate(clock, now, warning_minutes)
+    if status is None or status is SlaStatus.MET:
+        return TimerReading(status)
+    if status is SlaStatus.BREACHED:
+        late = [
+            (done is not None, target, due, done or clock.stopped_at(now))
+            for target, due, done in (
+                (SlaTarget.FIRST_RESPONSE, clock.first_response_due, clock.first_responded_on),
+                (SlaTarget.RESOLUTION, clock.resolution_due, clock.resolved_on),
+            )
+            if _late(due, done, clock.stopped_at(now))
+        ]
+        _done, target, due, until = min(late, key=lambda item: item[0])  # a running breach before a past one
+        return TimerReading(status, target, due, -calendar.working_minutes_between(due, until), clock.paused)
+    watched = next_deadline(clock)
+    if watched is None:
+        return TimerReading(status, paused=clock.paused)
+    target, due = watched
+    return TimerReading(status, target, due, calendar.working_minutes_between(clock.stopped_at(now), due), clock.paused)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ def clock(doc) -> sla.Clock:
         first_responded_on=to_aware(doc.first_responded_on),
         resolved_on=to_aware(doc.resolved_on),
         paused=bool(doc.sla_paused_since),
+        paused_since=to_aware(doc.sla_paused_since),
     )
 
 
