@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -87,13 +87,19 @@ def run_webhook_update(token: str, store_factory: StoreFactory, data: dict, **kw
 
 
 def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_bytes) -> Incoming | None:
-    """The flow's view of an update; None for updates the bot does not react to."""
+    """The flow's view of an update; None for updates the bot does not react to.
+
+    Only private chats with the bot are conversations: a message or a button pressed in a group,
+    supergroup or channel the bot was added to is ignored (no ticket, no reply), on the webhook and in
+    long polling alike. So is a button without a message (inline mode, which the bot does not offer).
+    """
     query = update.callback_query
     if query is not None:
-        chat_id = query.message.chat.id if query.message else query.from_user.id
-        return Incoming(update.update_id, chat_id, query.from_user.id, callback_data=query.data or "")
+        if query.message is None or query.message.chat.type != ChatType.PRIVATE:
+            return None
+        return Incoming(update.update_id, query.message.chat.id, query.from_user.id, callback_data=query.data or "")
     message = update.message
-    if message is None:
+    if message is None or message.chat.type != ChatType.PRIVATE:
         return None
     return Incoming(
         update_id=update.update_id,
