@@ -1,7 +1,8 @@
 """Telegram's webhook: one update per request, checked, handled by the bot flow, replies queued.
 
-Nothing is written unless the secret matches (403) and the update parses (400). Replies go into the
-outbox in the same transaction as the update's effects, and are sent right after the commit.
+Nothing is written unless the body is of a sane size (413), the secret matches (403) and the update
+parses (400). Replies go into the outbox in the same transaction as the update's effects, and are sent
+right after the commit. Updates from group chats and channels are answered 200 and ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from support_hub.integrations.telegram.bot_flow import BotConfig, files_to_downl
 from support_hub.integrations.telegram.client import FileTooLarge, TelegramError, secret_token_matches
 from support_hub.integrations.telegram.customer_store import FrappeBotStore
 from support_hub.integrations.telegram.ptb_app import to_incoming
+
+
+# An update is a few kilobytes: files come as file ids, and a message holds at most 4096 characters.
+MAX_UPDATE_BYTES = 1024 * 1024
 
 
 class BadUpdate(Exception):
@@ -75,6 +80,8 @@ def respond(status: int, message: str) -> dict:
 
 
 def receive(body: bytes, secret_header: str | None) -> dict:
+    if len(body or b"") > MAX_UPDATE_BYTES:
+        return respond(413, _("The update is too large."))
     conf = site.settings()
     if not conf.enabled:
         return respond(404, _("The Telegram bot is switched off"))
@@ -85,7 +92,7 @@ def receive(body: bytes, secret_header: str | None) -> dict:
     except BadUpdate as error:
         return respond(400, str(error))
     if incoming is None:
-        return respond(200, "ignored")  # an update kind the bot does not handle (e.g. a group message)
+        return respond(200, "ignored")  # not from a private chat, or a kind of update the bot does not handle
     # Checked and parsed: the bot now acts for the customer as a system user, not as Guest.
     user = frappe.session.user
     frappe.set_user("Administrator")
