@@ -9,12 +9,24 @@ import json
 import re
 import uuid
 
+import pytest
+
 TELEPHONY_SECRET = "http-pbx-secret"
 TELEGRAM_SECRET = "http-telegram-secret"
 TEAM_CHAT = -100900100
 MANAGER_CHAT = -100900200
 # A traceback, or SQL from a query the bad value reached.
 LEAK = re.compile(r"Traceback|File \"|\bselect\b.+\bfrom\b|`tab|pymysql|MySQLdb|OperationalError", re.I | re.S)
+
+
+@pytest.fixture(scope="module")
+def fake_telegram():
+    """A fake Bot API on 127.0.0.1 in this process; the served site's worker sends to it. Test modules
+    import this fixture: from public_endpoints import fake_telegram  # noqa: F401"""
+    from support_hub.fakes.telegram import FakeTelegram
+
+    with FakeTelegram() as fake:
+        yield fake
 
 
 def configure_telephony(admin, extensions: str = "") -> None:

@@ -10,6 +10,7 @@ from public_endpoints import (
     call_event,
     configure_telegram,
     configure_telephony,
+    fake_telegram,  # noqa: F401  (fixture)
     post_call_event,
     post_telegram_update,
     signed,
@@ -17,14 +18,6 @@ from public_endpoints import (
 )
 
 CREATE_TICKET = "/api/method/support_hub.api.intake.create_ticket"
-
-
-@pytest.fixture(scope="module")
-def fake_telegram():
-    from support_hub.fakes.telegram import FakeTelegram
-
-    with FakeTelegram() as fake:
-        yield fake
 
 
 def tickets_from(admin, address: str) -> list[dict]:

@@ -1,14 +1,17 @@
 """Phone intake: call events from the PBX (UIS / Mango-style webhook) become Phone tickets.
 
-The webhook is checked (HMAC signature, 403) and parsed (400) before anything is written; a repeated
-event is recognised by its key (Telephony Event, unique) and processed once. The engine's
-CallTracker decides; its memory of each call lives in Telephony Call rows, locked while an event
-is handled, so events of one call arriving in different workers see each other.
+The webhook is checked (HMAC signature, 403) and parsed (400) before anything is written. Each
+event is then claimed by inserting its key (Telephony Event, unique; support_hub.exactly_once): a
+repeated delivery, even one arriving at the same moment in another worker, waits for the first to
+commit and is answered 200 with nothing done twice. The engine's CallTracker decides; its memory of
+each call lives in a Telephony Call row, created if need be and locked while an event is handled, so
+events of one call arriving in different workers take turns and see each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, MutableSet
+import hashlib
+from collections.abc import MutableMapping
 
 import frappe
 from frappe import _
@@ -19,6 +22,7 @@ from support_hub.automation import channels, log
 from support_hub.crm.identify import find_contact
 from support_hub.engine.alerts import RATING_EMOJI
 from support_hub.engine.identity import PHONE, normalize_phone
+from support_hub.exactly_once import insert_once
 from support_hub.integrations.telephony import events as engine
 
 _RECORD_FIELDS = ("customer_number", "line_number", "answered_by", "ticket_opened", "finished")
@@ -34,10 +38,8 @@ class StoredCalls(MutableMapping):
 
     def __setitem__(self, call_id: str, record: engine.CallRecord) -> None:
         values = {f: getattr(record, f) for f in _RECORD_FIELDS}
-        if frappe.db.exists("Telephony Call", call_id):
+        if not insert_once("Telephony Call", {"name": call_id, "call_id": call_id, **values}):
             frappe.db.set_value("Telephony Call", call_id, values, update_modified=False)
-        else:
-            frappe.get_doc({"doctype": "Telephony Call", "call_id": call_id, **values}).insert(ignore_permissions=True)
 
     def __delitem__(self, call_id):
         frappe.delete_doc("Telephony Call", call_id, ignore_permissions=True)
@@ -49,21 +51,28 @@ class StoredCalls(MutableMapping):
         return frappe.db.count("Telephony Call")
 
 
-class SeenEvents(MutableSet):
-    def __contains__(self, key) -> bool:
-        return bool(frappe.db.exists("Telephony Event", {"event_key": key}))
+EVENT_KEY_LENGTH = 140  # the Data column of Telephony Event.event_key
 
-    def add(self, key) -> None:
-        frappe.get_doc({"doctype": "Telephony Event", "event_key": key}).insert(ignore_permissions=True)
 
-    def discard(self, key) -> None:
-        frappe.db.delete("Telephony Event", {"event_key": key})
+def stored_event_key(event: engine.CallEvent) -> str:
+    """The event's idempotency key as stored; a key longer than the column is stored as its hash, so two
+    long keys never meet in a truncated prefix."""
+    key = engine.event_key(event)
+    if len(key) <= EVENT_KEY_LENGTH:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
-    def __iter__(self):
-        return iter(frappe.get_all("Telephony Event", pluck="event_key"))
 
-    def __len__(self):
-        return frappe.db.count("Telephony Event")
+def claim_event(event: engine.CallEvent) -> bool:
+    """Record the event as handled; False when it was (a delivery of it that committed first)."""
+    return insert_once("Telephony Event", {"event_key": stored_event_key(event), "call_id": event.call_id})
+
+
+def lock_call(event: engine.CallEvent) -> None:
+    """The call's row, created if this is its first event, locked until this transaction ends."""
+    insert_once("Telephony Call", {"name": event.call_id, "call_id": event.call_id,
+                                   "customer_number": event.from_number, "line_number": event.to_number})
+    frappe.db.sql("select name from `tabTelephony Call` where name = %s for update", event.call_id)
 
 
 def settings() -> frappe._dict:
@@ -100,7 +109,13 @@ def receive(body: bytes, signature: str | None) -> dict:
     user = frappe.session.user
     frappe.set_user("Administrator")  # checked and parsed: act as the system from here on
     try:
-        tracker = engine.CallTracker(conf.extensions, customer_email, StoredCalls(), SeenEvents())
+        if not claim_event(event):
+            return respond(200, f"duplicate event {engine.event_key(event)}")
+        if event.direction == engine.INBOUND:
+            # The row holds what the tracker would start the call with; outbound calls are not kept.
+            lock_call(event)
+        # The claim above is the deduplication; the tracker's own memory of events is this one request's.
+        tracker = engine.CallTracker(conf.extensions, customer_email, StoredCalls(), seen=set())
         outcome = tracker.handle(event)
         for action in outcome.actions:
             _carry_out(action, conf)
@@ -109,8 +124,10 @@ def receive(body: bytes, signature: str | None) -> dict:
     return respond(200, outcome.note)
 
 
+# Reads below lock (FOR UPDATE), which also makes them see the latest commit: an event that waited for
+# another event of its call must see the ticket that one opened, not the snapshot its request began with.
 def _ticket_of(call_id: str) -> str | None:
-    return frappe.db.get_value("Telephony Call", call_id, "ticket")
+    return frappe.db.get_value("Telephony Call", call_id, "ticket", for_update=True)
 
 
 def _carry_out(action: engine.Action, conf) -> None:
@@ -128,7 +145,7 @@ def _carry_out(action: engine.Action, conf) -> None:
             return
         frappe.db.set_value("Telephony Call", action.call_id, {"recording_url": action.recording_url,
                                                                "duration": action.duration}, update_modified=False)
-        ticket = frappe.get_doc("Ticket", name)
+        ticket = frappe.get_doc("Ticket", name, for_update=True)
         # System fields (support_hub.system_fields): the new `modified` keeps an open form from saving them back.
         ticket.db_set({"call_recording": action.recording_url, "call_duration": action.duration}, notify=True)
         ticket.add_comment("Info", _("Call finished: {0} s{1}").format(
@@ -138,7 +155,7 @@ def _carry_out(action: engine.Action, conf) -> None:
         name = _ticket_of(action.call_id)
         if not name:
             return
-        ticket = frappe.get_doc("Ticket", name)
+        ticket = frappe.get_doc("Ticket", name, for_update=True)
         agent = conf.extensions.get(action.extension or "")
         text = _("You spoke with {0}. How was the call?").format(get_fullname(agent) if agent else _("our support"))
         token = ratings.issue_rating_link(ticket.name, channel="Phone")

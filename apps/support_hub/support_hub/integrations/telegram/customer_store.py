@@ -1,7 +1,8 @@
 """The customer bot's memory on a Frappe site: bot_flow.BotStore over doctypes.
 
 Telegram Chat keeps each chat's conversation state and account IDs; Telegram Update records the
-update ids already handled (a redelivered update is handled once); tickets, messages and files are
+update ids already handled (a redelivered update is handled once, also when the copies arrive at the
+same moment: support_hub.exactly_once); tickets, messages and files are
 ordinary Tickets, Communications and Files, so agents see the conversation on the ticket's timeline.
 """
 
@@ -15,6 +16,7 @@ from frappe.utils import now_datetime
 
 from support_hub import ratings
 from support_hub.crm.identify import customer_doctype
+from support_hub.exactly_once import insert_once
 from support_hub.integrations.telegram import site
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
 
@@ -29,17 +31,12 @@ class FrappeBotStore:
 
     # ----- updates and state ------------------------------------------------------------------
     def seen_update(self, update_id: int) -> bool:
-        if frappe.db.exists("Telegram Update", str(update_id)):
-            return True
-        frappe.get_doc({"doctype": "Telegram Update", "update_id": str(update_id)}).db_insert()
-        return False
+        # The first thing an update does: a copy being handled elsewhere makes this wait until it commits.
+        return not insert_once("Telegram Update", {"name": str(update_id), "update_id": str(update_id)})
 
     def _chat(self, chat_id: int):
         name = str(chat_id)
-        if not frappe.db.exists("Telegram Chat", name):
-            frappe.get_doc({"doctype": "Telegram Chat", "chat_id": name, "state": "{}", "accounts": ""}).insert(
-                ignore_permissions=True
-            )
+        insert_once("Telegram Chat", {"name": name, "chat_id": name, "state": "{}", "accounts": ""})
         return frappe.get_doc("Telegram Chat", name, for_update=True)
 
     def get_state(self, chat_id: int) -> ChatState | None:
