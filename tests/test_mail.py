@@ -5,11 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from support_hub.engine.mail import (
-    Decision,
     decode_subject,
     is_auto_generated,
     looks_like_our_own_reply,
-    thread_decision,
     ticket_number_in_subject,
 )
 
@@ -231,63 +229,3 @@ def test_custom_prefix():
 def test_any_number_round_trips(number, punctuation):
     subject = f"Re:{punctuation}TCK-{number}{punctuation} тема"
     assert ticket_number_in_subject(subject) == f"TCK-{number:05d}"
-
-
-# --- threading ----------------------------------------------------------------------------------
-
-KNOWN = {"<m1@example.com>": "TCK-00001", "m2@example.com": "TCK-00002", "<m3@example.com>": "TCK-00003"}
-STATUS = {
-    "TCK-00001": "In Progress",
-    "TCK-00002": "Waiting for Customer",
-    "TCK-00003": "Closed",
-    "TCK-00004": "Resolved",
-    "TCK-00005": "Solution Proposed",
-    "TCK-00006": "Open",
-    "TCK-00007": "Closed",
-}
-RECENTLY_CLOSED = {"TCK-00007"}
-
-
-def decide(in_reply_to=None, references=(), subject_ticket=None):
-    return thread_decision(in_reply_to, list(references), subject_ticket, KNOWN, STATUS, lambda t: t in RECENTLY_CLOSED)
-
-
-def test_reply_to_open_ticket_appends():
-    assert decide("<m1@example.com>") == Decision("append", "TCK-00001", matched_by="in-reply-to")
-
-
-def test_reply_to_waiting_ticket_reopens():
-    # Stored without brackets, asked with them: still the same Message-ID.
-    assert decide("<m2@example.com>") == Decision("reopen", "TCK-00002", matched_by="in-reply-to")
-
-
-@pytest.mark.parametrize("ticket", ["TCK-00004", "TCK-00005", "TCK-00007"])
-def test_reopen_statuses_by_subject(ticket):
-    assert decide(subject_ticket=ticket) == Decision("reopen", ticket, matched_by="subject")
-
-
-def test_reply_to_long_closed_ticket_starts_a_new_one_linked():
-    decision = decide("<m3@example.com>")
-    assert decision == Decision("new", None, previous_ticket="TCK-00003", matched_by="in-reply-to")
-
-
-def test_references_newest_known_wins():
-    references = ["<m1@example.com>", "<unknown@x>", "<m2@example.com>", "<other@x>"]
-    assert decide("<lost@x>", references) == Decision("reopen", "TCK-00002", matched_by="references")
-
-
-def test_references_as_one_header_string():
-    assert decide(None, ["<m2@example.com> <m1@example.com>"]).ticket == "TCK-00001"
-
-
-def test_headers_beat_the_subject():
-    assert decide("<m1@example.com>", subject_ticket="TCK-00006").ticket == "TCK-00001"
-
-
-def test_unknown_subject_ticket_and_no_thread_is_new():
-    assert decide(subject_ticket="TCK-99999") == Decision("new")
-    assert decide() == Decision("new")
-
-
-def test_deleted_ticket_starts_a_new_one():
-    assert thread_decision("<m1@example.com>", [], None, KNOWN, {}, lambda t: True) == Decision("new")

@@ -1,4 +1,4 @@
-"""The waiting-for-customer ladder and reopening on the customer's reply.
+"""The waiting-for-customer ladder, and the customer-reply hook that reopens (automation.reopen).
 
 While a ticket waits on the customer, the ladder reminds them, warns that the ticket will close,
 then closes it with the reason "no reply". Each step is carried out exactly once: its dedupe key
@@ -14,16 +14,15 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, get_datetime, now_datetime
+from frappe.utils import get_datetime, now_datetime
 
 from support_hub.automation import channels, log
+from support_hub.automation.reopen import reopen, reply_reopens
 from support_hub.engine import ladder as engine
 from support_hub.sla.policies import enabled_policies
 from support_hub.system_time import to_aware
 
 WAITING = "Waiting for Customer"
-# A customer's reply to a ticket in one of these states brings it back to the agents.
-REOPEN_ON_REPLY = {WAITING, "Solution Proposed", "Resolved"}
 
 
 def ladder_steps(rows) -> list[engine.LadderStep]:
@@ -134,21 +133,6 @@ def reopen_on_customer_reply(communication, method=None) -> None:
     if frappe.flags.support_hub_automatic_mail:
         return  # an out-of-office or a bounce is no answer from the customer
     ticket = frappe.get_doc("Ticket", communication.reference_name, for_update=True)
-    if not can_reopen(ticket):
+    if not reply_reopens(ticket):
         return
-    previous = ticket.status
-    ticket.status = "Open"
-    ticket.close_reason = None
-    ticket.flags.ignore_permissions = True
-    ticket.save()
-    reason = _("Reopened by the customer's reply (was {0})").format(_(previous))
-    log.record(ticket, "Reopen", None, "reopen", reason, timeline=reason)
-
-
-def can_reopen(ticket) -> bool:
-    if ticket.status in REOPEN_ON_REPLY:
-        return True
-    if ticket.status != "Closed" or not ticket.resolved_on:
-        return False
-    window = frappe.db.get_single_value("Support Hub Settings", "reopen_window_days") or 0
-    return get_datetime(ticket.resolved_on) >= add_days(now_datetime(), -int(window))
+    reopen(ticket, _("Reopened by the customer's reply (was {0})").format(_(ticket.status)))

@@ -10,24 +10,20 @@ Order a caller should ask in:
    address): drop it, or the help desk answers itself forever.
 2. `is_auto_generated` — out-of-office replies, bounces, mailing lists: never a new ticket, and
    never a reason to reopen one (an auto-reply to our "we got your request" would reopen it).
-3. `thread_decision` — append to the thread's ticket, reopen it, or open a new one.
+3. `ticket_number_in_subject` — a reply whose threading headers were lost still names its ticket.
+Threading by Message-ID is Frappe's own (its Email Queue and Communication ids); whether a reply
+reopens its ticket is engine.reopening's rule, the same for every channel.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
 TICKET_PREFIX = "TCK-"
 TICKET_NUMBER_DIGITS = 5  # Ticket.autoname pads the sequence number to five digits
-
-# A reply to a ticket in one of these states brings it back to the agents (as automation/waiting.py).
-REOPEN_STATUSES = frozenset({"Waiting for Customer", "Solution Proposed", "Resolved"})
-# A reply to a Closed ticket reopens it only within the reopen window; later it starts a new ticket.
-CLOSED = "Closed"
 
 # --- auto-generated mail ------------------------------------------------------------------------
 
@@ -177,88 +173,3 @@ def ticket_number_in_subject(subject: str | None, prefix: str = TICKET_PREFIX) -
         if number:  # the sequence starts at 1; "TCK-0" is nobody's ticket
             return f"{prefix.upper()}{number:0{TICKET_NUMBER_DIGITS}d}"
     return None
-
-
-# --- threading ----------------------------------------------------------------------------------
-
-APPEND, REOPEN, NEW = "append", "reopen", "new"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with a message: `kind` is "append", "reopen" or "new".
-
-    `ticket` is the ticket to append to or reopen (None for "new"). `previous_ticket` is the closed
-    ticket a "new" one continues, to link them. `matched_by` says how the thread was found
-    ("in-reply-to", "references" or "subject"): a caller that lets only the ticket's participants
-    write into it by subject can check the sender when it is "subject" — anyone can type a number.
-    """
-
-    kind: str
-    ticket: str | None = None
-    previous_ticket: str | None = None
-    matched_by: str | None = None
-
-
-def normalize_message_id(value: str) -> str:
-    """Strip brackets and spaces: "<abc@host>" and " abc@host " are the same Message-ID."""
-    return value.strip().strip("<>").strip()
-
-
-def _split_ids(values: Iterable[str]) -> list[str]:
-    # A References header may come as one string of several ids.
-    ids = []
-    for value in values:
-        ids.extend(normalize_message_id(part) for part in re.findall(r"<[^>]*>|[^\s<>,]+", value or ""))
-    return [i for i in ids if i]
-
-
-def _thread_ticket(
-    in_reply_to: str | None,
-    references: Iterable[str],
-    subject_ticket: str | None,
-    known_message_ids: Mapping[str, str],
-    ticket_status: Mapping[str, str],
-) -> tuple[str | None, str | None]:
-    known = {normalize_message_id(mid): ticket for mid, ticket in known_message_ids.items()}
-    for mid in _split_ids([in_reply_to or ""]):
-        if mid in known:
-            return known[mid], "in-reply-to"
-    # References lists the thread oldest first; the newest known message is the best guess.
-    for mid in reversed(_split_ids(references or [])):
-        if mid in known:
-            return known[mid], "references"
-    # Headers beat the subject: a customer may edit the subject, mail clients keep the headers.
-    if subject_ticket and subject_ticket in ticket_status:
-        return subject_ticket, "subject"
-    return None, None
-
-
-def thread_decision(
-    in_reply_to: str | None,
-    references: list[str],
-    subject_ticket: str | None,
-    known_message_ids: Mapping[str, str],
-    ticket_status: Mapping[str, str],
-    closed_within_window: Callable[[str], bool],
-) -> Decision:
-    """Append the message to its thread's ticket, reopen that ticket, or open a new one.
-
-    known_message_ids: Message-ID -> ticket for the mail we have already stored or sent.
-    ticket_status: ticket -> its current status (only the tickets that may be involved are needed).
-    closed_within_window: whether a Closed ticket was closed recently enough to reopen.
-    """
-    ticket, matched_by = _thread_ticket(in_reply_to, references, subject_ticket, known_message_ids, ticket_status)
-    if ticket is None:
-        return Decision(NEW)
-    status = ticket_status.get(ticket)
-    if status is None:  # the ticket was deleted: the thread lives on in a new one
-        return Decision(NEW)
-    if status in REOPEN_STATUSES:
-        return Decision(REOPEN, ticket, matched_by=matched_by)
-    if status == CLOSED:
-        if closed_within_window(ticket):
-            return Decision(REOPEN, ticket, matched_by=matched_by)
-        # Closed long ago: a new problem in an old thread. Its own ticket keeps the old stats honest.
-        return Decision(NEW, previous_ticket=ticket, matched_by=matched_by)
-    return Decision(APPEND, ticket, matched_by=matched_by)

@@ -6,8 +6,8 @@ Frappe threads replies by Message-ID and creates a Ticket for a new thread. On t
 * a reply whose threading headers were lost still finds its ticket by the number in the subject
   ("Re: [TCK-00042] ..."), when it comes from the ticket's own customer;
 * a reply to a ticket closed long ago opens a new ticket that points to the old one.
-Reopening a waiting or recently closed ticket is the customer-reply hook's job (automation.waiting),
-so every channel behaves the same.
+Reopening a waiting or recently closed ticket is the customer-reply hook's job (automation.waiting,
+writing through automation.reopen), so every channel behaves the same.
 
 The hook point is Frappe's `override_doctype_class` for Email Account: inbound mails for Ticket
 are handed out as `TicketInboundMail`, which decides with support_hub.engine.mail.
@@ -20,7 +20,7 @@ from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.receive import InboundMail
 
-from support_hub.automation.waiting import can_reopen
+from support_hub.automation.reopen import reply_reopens
 from support_hub.engine import mail as engine
 from support_hub.engine.identity import normalize_email
 
@@ -53,7 +53,7 @@ class TicketInboundMail(InboundMail):
 
     def reference_document(self):
         document = super().reference_document()
-        if document and document.doctype == TICKET and document.status == "Closed" and not can_reopen(document):
+        if document and document.doctype == TICKET and document.status == "Closed" and not reply_reopens(document):
             # A new problem in an old thread: its own ticket, pointing back (see _create_reference_document).
             self.flags.previous_ticket = document.name
             self._reference_document = ""
@@ -71,7 +71,7 @@ class TicketInboundMail(InboundMail):
         # Anyone can type a number into a subject: only the ticket's own customer threads by it.
         sender = normalize_email(self.from_email)
         if sender and sender in {normalize_email(ticket.raised_by), _contact_email(ticket.contact)}:
-            if ticket.status == "Closed" and not can_reopen(ticket):
+            if ticket.status == "Closed" and not reply_reopens(ticket):
                 self.flags.previous_ticket = ticket.name
                 return None
             return ticket

@@ -206,6 +206,15 @@ class TestTicketSla(FrappeTestCase):
         self.assertTrue(
             frappe.db.exists("Notification Log", {"for_user": AGENT, "document_name": ticket.name, "subject": ["like", "%Reopened%"]})
         )
+        # The same writer as a customer's reply: one timeline line, with its automation log row.
+        self.assertIsNone(stored.postponed_until)
+        reasons = frappe.get_all("Support Automation Log", filters={"ticket": ticket.name, "automation": "Reopen"},
+                                 pluck="reason")
+        self.assertEqual(len(reasons), 1)
+        self.assertTrue(reasons[0].startswith("Reopened: postponed until"), reasons)
+        lines = frappe.get_all("Comment", filters={"reference_doctype": "Ticket", "reference_name": ticket.name,
+                                                   "comment_type": "Info", "content": ["like", "Reopened%"]}, pluck="content")
+        self.assertEqual(lines, reasons)
 
     def test_customer_history_lists_earlier_tickets_the_user_may_see(self):
         from support_hub.api.ticket import customer_history

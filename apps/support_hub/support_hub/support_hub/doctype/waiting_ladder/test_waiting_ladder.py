@@ -5,7 +5,7 @@ from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, now_datetime
 
 from support_hub.automation import waiting
-from support_hub.testing import make_ticket, msk, setup_support_world
+from support_hub.testing import AGENT, make_ticket, msk, setup_support_world
 
 
 def automated(ticket) -> list[str]:
@@ -32,6 +32,7 @@ class TestWaitingLadder(FrappeTestCase):
         setup_support_world()
         frappe.db.delete("Auto Reply")
         frappe.db.delete("Waiting Ladder")
+        frappe.db.delete("Waiting Ladder Step")  # with their ladders, should an earlier run have committed them
         frappe.get_doc(
             {
                 "doctype": "Waiting Ladder",
@@ -87,19 +88,54 @@ class TestWaitingLadder(FrappeTestCase):
         self.assertEqual(len(automated(ticket)), 2)  # one reminder per waiting period
 
     def test_reply_to_a_closed_ticket_reopens_only_within_the_window(self):
-        recent = make_ticket()
+        recent = frappe.get_doc("Ticket", make_ticket().name)  # as stored after the intake job
         recent.status = "Closed"
         recent.save()
         customer_writes(recent)
         self.assertEqual(frappe.db.get_value("Ticket", recent.name, "status"), "Open")
 
-        old = make_ticket()
+        old = frappe.get_doc("Ticket", make_ticket().name)
         old.status = "Closed"
         old.save()
         frappe.db.set_value("Ticket", old.name, "resolved_on", add_days(now_datetime(), -30))
         with change_settings("Support Hub Settings", reopen_window_days=7):
             customer_writes(frappe.get_doc("Ticket", old.name))
         self.assertEqual(frappe.db.get_value("Ticket", old.name, "status"), "Closed")
+
+    def test_every_channel_reopens_through_the_one_writer(self):
+        """An e-mail reply and a Telegram message alike: status Open, close reason gone, one timeline
+        line with its automation log row, and the assignee told."""
+        from frappe.desk.form.assign_to import add as assign
+
+        from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+        # The assignee's notification mail would be sent at once in a test, and sending commits.
+        self.addCleanup(setattr, frappe.flags, "mute_emails", frappe.flags.mute_emails)
+        frappe.flags.mute_emails = True
+        by_mail = frappe.get_doc("Ticket", make_ticket().name)
+        # The bot's store writes the customer's message; which channel opened the ticket does not matter here.
+        by_telegram = frappe.get_doc("Ticket", make_ticket(raised_by="tg:700300400").name)
+        frappe.db.set_value("Ticket", by_telegram.name, "telegram_chat_id", "700300400")
+        for ticket in (by_mail, by_telegram):
+            assign({"doctype": "Ticket", "name": ticket.name, "assign_to": [AGENT]}, ignore_permissions=True)
+            ticket = frappe.get_doc("Ticket", ticket.name)
+            ticket.status = "Resolved"
+            ticket.save()
+        customer_writes(by_mail, "It broke again")
+        FrappeBotStore().add_message(by_telegram.name, "It broke again", [])
+        for ticket in (by_mail, by_telegram):
+            stored = frappe.get_doc("Ticket", ticket.name)
+            self.assertEqual((stored.status, stored.close_reason), ("Open", None))
+            lines = frappe.get_all("Comment", filters={"reference_doctype": "Ticket", "reference_name": ticket.name,
+                                                       "comment_type": "Info", "content": ["like", "Reopened%"]},
+                                   pluck="content")
+            self.assertEqual(lines, ["Reopened by the customer's reply (was Resolved)"])
+            self.assertEqual(frappe.db.count("Support Automation Log", {"ticket": ticket.name, "automation": "Reopen"}), 1)
+            self.assertTrue(frappe.db.exists("Notification Log", {"for_user": AGENT, "document_name": ticket.name,
+                                                                  "subject": ["like", "%Reopened by the customer%"]}))
+        # A second message to the ticket, now open, reopens nothing.
+        customer_writes(by_mail, "Also this")
+        self.assertEqual(frappe.db.count("Support Automation Log", {"ticket": by_mail.name, "automation": "Reopen"}), 1)
 
     def test_bad_ladders_are_refused(self):
         with self.assertRaises(frappe.ValidationError):
