@@ -25,7 +25,11 @@ override_doctype_class = {
 }
 
 permission_query_conditions = {"Claim": "support_hub.claims.permissions.query_conditions"}
-has_permission = {"Claim": "support_hub.claims.permissions.has_permission"}
+has_permission = {
+    "Claim": "support_hub.claims.permissions.has_permission",
+    # A number card that shows a manager-only report's figures is for those who may open that report.
+    "Number Card": "support_hub.reports.cards.number_card_permission",
+}
 
 doc_events = {
     "Communication": {
