@@ -51,10 +51,22 @@ def sweep(status: SlaStatus, now: datetime) -> int:
             update = update.set(ticket.sla_warning_on, None).set(ticket.sla_breach_on, None)
         # The same condition again: a ticket saved since the select keeps what its save decided.
         update.where(ticket.name.isin(names) & _due_condition(ticket, status, now)).run()
-    for r in rows:
-        frappe.publish_realtime("doc_update", {"modified": stamp, "doctype": "Ticket", "name": r.name},
-                                doctype="Ticket", docname=r.name, after_commit=True)
+    _notify_open_forms([r.name for r in rows], stamp)
     return len(rows)
+
+
+def _notify_open_forms(names: list[str], stamp: datetime) -> None:
+    """After the commit, Frappe's doc_update for each ticket: an open form reloads (or shows the conflict).
+    Published directly: frappe.publish_realtime(after_commit=True) checks each message against all the
+    queued ones, which is quadratic in a sweep of thousands."""
+    from frappe.realtime import emit_via_redis, get_doc_room
+
+    def publish() -> None:
+        for name in names:
+            emit_via_redis("doc_update", {"modified": stamp, "doctype": "Ticket", "name": name},
+                           get_doc_room("Ticket", name))
+
+    frappe.db.after_commit.add(publish)
 
 
 def run(now: datetime | None = None, commit: bool = True) -> dict[str, int]:

@@ -3,6 +3,7 @@
 system's own writers — SLA clock, sweep, first response, intake, bot, ratings — keep working."""
 
 import json
+import time
 
 import frappe
 from frappe import _
@@ -157,3 +158,26 @@ class TestSystemOnlyFields(FrappeTestCase):
         with self.assertRaises(frappe.TimestampMismatchError):  # Frappe's own "modified after you opened it"
             savedocs(json.dumps(form, default=str), "Save")
         self.assertEqual(frappe.db.get_value("Ticket", ticket, "sla_status"), "Warning")
+
+    def test_the_sweep_tells_open_forms_after_its_commit(self):
+        from frappe.utils.background_jobs import get_redis_connection_without_auth
+
+        ticket = self.new_ticket()
+        before = get_datetime(frappe.db.get_value("Ticket", ticket, "modified"))
+        listener = get_redis_connection_without_auth().pubsub(ignore_subscribe_messages=True)
+        listener.subscribe("events")
+        try:
+            sweep.run(now=msk(2026, 3, 2, 10, 50), commit=False)
+            frappe.db.after_commit.run()  # what the scheduler's commit does
+            stamps, deadline = [], time.monotonic() + 3
+            while time.monotonic() < deadline:
+                message = listener.get_message(timeout=0.2)  # None for the subscription's own notice too
+                event = json.loads(message["data"]) if message else {}
+                if event.get("event") == "doc_update" and event["message"].get("name") == ticket:
+                    stamps.append(get_datetime(event["message"]["modified"]))
+        finally:
+            listener.close()
+        # (the intake job's own doc_update, queued when the ticket was made, may come first)
+        after = get_datetime(frappe.db.get_value("Ticket", ticket, "modified"))
+        self.assertNotEqual(after, before)  # the sweep's write moved modified
+        self.assertIn(after, stamps)
