@@ -109,6 +109,18 @@ class TestSystemOnlyFields(FrappeTestCase):
                 frappe.get_doc({"doctype": "Ticket", "subject": f"Fake {channel}", "channel": channel}).insert()
             self.assertFalse(frappe.db.exists("Ticket", {"subject": f"Fake {channel}"}))
 
+    def test_a_duplicated_ticket_starts_without_the_systems_fields(self):
+        from support_hub import ratings
+
+        original = self.new_ticket(channel="Telegram", telegram_chat_id="80080", raised_by="tg:80080")
+        ratings.record_rating(original, "bad", "Slow", channel="Telegram")
+        frappe.set_user(AGENT)
+        copy = frappe.copy_doc(frappe.get_doc("Ticket", original), ignore_no_copy=False)  # as Duplicate does
+        copy.insert()
+        stored = frappe.get_doc("Ticket", copy.name)
+        self.assertEqual((stored.rating or None, stored.telegram_chat_id or None, stored.channel), (None, None, "Internal"))
+        self.assertNotEqual(stored.opened_on, frappe.db.get_value("Ticket", original, "opened_on"))
+
     def test_the_channel_never_changes_once_set(self):
         ticket = self.new_ticket()
         doc = frappe.get_doc("Ticket", ticket)
