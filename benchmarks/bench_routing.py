@@ -274,7 +274,9 @@ def main() -> int:
     t0 = time.perf_counter()
     wordforms._morph()
     print(f"morphological analyser loaded in {(time.perf_counter() - t0) * 1000:.0f} ms (once per process)")
-    if not wordforms.fast_dictionary():
+    from pymorphy3 import dawg
+
+    if not dawg.EXTENSION_AVAILABLE:
         print("  note: the DAWG2 C extension is not installed; pymorphy3 reads its dictionary in pure Python, 4-5x slower")
     maker = TextMaker(random.Random(args.seed))
     ok = bench_lemmatisation(maker, args.tokens)

@@ -1,4 +1,3 @@
-import bisect
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -19,7 +18,6 @@ from support_hub.engine.broadcast import (
     can_transition,
     dedupe_key,
     next_batch,
-    pace,
     plan_recipients,
     progress,
     send_decision,
@@ -323,52 +321,3 @@ def test_the_message_and_its_state_must_commit_together():
     db = Database(["a"])
     run_until_done(db, "BC-3", [0, 1])
     assert db.messages.count(dedupe_key("BC-3", "a")) == 1
-
-
-# --- pacing ----------------------------------------------------------------------------------
-
-
-def most_in_any_second(offsets):
-    # The busiest one-second window starts at some message; count [t, t + 1) from each.
-    return max((bisect.bisect_left(offsets, t + 1.0) - i for i, t in enumerate(offsets)), default=0)
-
-
-def test_pace_spreads_thirty_a_second():
-    offsets = pace(90)
-    assert offsets[0] == 0.0 and len(offsets) == 90
-    assert most_in_any_second(offsets) == 30
-    assert 2.9 < offsets[-1] < 3.0
-    assert pace(0) == []
-
-
-def test_pace_keeps_a_repeated_chat_a_second_apart():
-    offsets = pace(4, chats=["a", "b", "a", "c"])
-    assert offsets[2] - offsets[0] >= 1.0  # same chat
-    assert offsets[3] > offsets[2]  # later messages wait rather than overtake
-    with pytest.raises(ValueError):
-        pace(2, chats=["a"])
-    for bad in (0, -1, 2.5, True):
-        with pytest.raises(ValueError):
-            pace(3, per_second=bad)
-
-
-@given(st.integers(0, 400), st.integers(1, 60))
-def test_pace_never_exceeds_the_rate_in_any_second(n, per_second):
-    offsets = pace(n, per_second=per_second)
-    assert offsets == sorted(offsets)
-    assert most_in_any_second(offsets) <= per_second
-    if n > per_second:
-        # ... and does not dawdle: the whole plan takes about n / rate seconds.
-        assert offsets[-1] <= n / per_second
-
-
-@given(st.lists(st.sampled_from("abcdef"), max_size=80), st.integers(1, 40))
-def test_pace_with_chats_honours_both_limits(chats, per_second):
-    offsets = pace(len(chats), per_second=per_second, chats=chats)
-    assert offsets == sorted(offsets)
-    assert most_in_any_second(offsets) <= per_second
-    last = {}
-    for chat, t in zip(chats, offsets):
-        if chat in last:
-            assert t - last[chat] >= 1.0
-        last[chat] = t

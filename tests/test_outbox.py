@@ -1,4 +1,5 @@
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import example, given, settings
@@ -11,10 +12,8 @@ from support_hub.engine.outbox import (
     SendResult,
     after_attempt,
     backoff_delay,
-    claim,
     customer_message_key,
     deadline_warning_key,
-    due_items,
     outbox_key,
     rate_limit_wait,
     rating_key,
@@ -94,31 +93,6 @@ def test_backoff_is_monotonic_and_capped(a, b):
     assert timedelta(seconds=30) <= backoff_delay(low) <= backoff_delay(high) <= timedelta(minutes=10)
 
 
-def test_claim_hides_a_row_for_the_lease():
-    update = claim(item(attempts=2), T0, timedelta(minutes=2))
-    assert (update.status, update.attempts, update.next_try) == (OutboxStatus.QUEUED, 2, T0 + timedelta(minutes=2))
-    claimed = item(attempts=2).updated(update)
-    assert due_items([claimed], T0 + timedelta(minutes=1), 10) == []
-    assert due_items([claimed], T0 + timedelta(minutes=2), 10) == [claimed]
-
-
-# --- due_items -----------------------------------------------------------------------------------
-
-
-def test_due_items_picks_queued_and_due_oldest_first():
-    rows = [
-        item("late", next_try=T0 + timedelta(minutes=1), created=T0 - timedelta(hours=2)),
-        item("new", created=T0),
-        item("old", created=T0 - timedelta(hours=1), next_try=T0 - timedelta(minutes=5)),
-        item("sent", status=OutboxStatus.SENT, created=T0 - timedelta(days=1)),
-        item("failed", status=OutboxStatus.FAILED, created=T0 - timedelta(days=1)),
-        item("never-tried", next_try=None, created=T0 - timedelta(minutes=30)),
-    ]
-    assert [r.key for r in due_items(rows, T0, 10)] == ["old", "never-tried", "new"]
-    assert [r.key for r in due_items(rows, T0, 2)] == ["old", "never-tried"]
-    assert due_items(rows, T0, 0) == []
-
-
 # --- dedupe keys ---------------------------------------------------------------------------------
 
 
@@ -178,6 +152,17 @@ def test_waiting_the_answer_satisfies_every_limit(sends, chat, now):
 # --- simulation: an outage loses nothing ---------------------------------------------------------
 
 
+def due(rows, now, limit):
+    """What the sender's query picks (integrations/telegram/outbox.py): queued rows that are due, oldest first."""
+    ready = [r for r in rows if r.status is OutboxStatus.QUEUED and (r.next_try is None or r.next_try <= now)]
+    return sorted(ready, key=lambda r: (r.created, r.key))[:limit]
+
+
+def stored(row, update):
+    """The row as the sender writes `after_attempt`'s answer back."""
+    return replace(row, status=update.status, attempts=update.attempts, next_try=update.next_try)
+
+
 def run_outbox(n_items, outage_start, outage_seconds, tick_seconds, batch, throttle_every, horizon=timedelta(hours=6)):
     """Drive the outbox like the scheduler would; Telegram is down for [outage_start, +outage_seconds)."""
     rows = {
@@ -188,7 +173,7 @@ def run_outbox(n_items, outage_start, outage_seconds, tick_seconds, batch, throt
     now = T0
     calls = 0
     while now < T0 + horizon:
-        for row in due_items(rows.values(), now, batch):
+        for row in due(rows.values(), now, batch):
             calls += 1
             elapsed = (now - T0).total_seconds()
             if outage_start <= elapsed < outage_start + outage_seconds:
@@ -198,7 +183,7 @@ def run_outbox(n_items, outage_start, outage_seconds, tick_seconds, batch, throt
             else:
                 delivered[row.key] += 1
                 result = SendResult.ok(calls)
-            rows[row.key] = row.updated(after_attempt(row, result, now))
+            rows[row.key] = stored(row, after_attempt(row, result, now))
         if all(r.status is not OutboxStatus.QUEUED for r in rows.values()):
             break
         now += timedelta(seconds=tick_seconds)

@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 
 from support_hub.engine.stats import (
     DONE_SINCE,
-    bucket_by_day,
-    bucket_by_week,
     csat,
     median,
     open_at_end_of_week,
@@ -179,28 +177,6 @@ def test_week_bounds_across_dst_change():
     assert start.utcoffset() == timedelta(hours=1) and end.utcoffset() == timedelta(hours=2)
     # Same-zone subtraction is wall-clock time in Python; the real week is an hour short.
     assert end.astimezone(timezone.utc) - start.astimezone(timezone.utc) == timedelta(days=7, hours=-1)
-
-
-def test_bucket_by_day_and_week():
-    rows = [
-        {"id": 1, "at": datetime(2026, 5, 18, 9)},
-        {"id": 2, "at": datetime(2026, 5, 24, 21, 30, tzinfo=timezone.utc)},  # Monday 00:30 in Moscow
-        {"id": 3, "at": datetime(2026, 5, 17, 12)},
-        {"id": 4, "at": None},
-    ]
-    by_day = bucket_by_day(rows, "at", MSK)
-    assert {day: [r["id"] for r in group] for day, group in by_day.items()} == {
-        date(2026, 5, 17): [3],
-        date(2026, 5, 18): [1],
-        date(2026, 5, 25): [2],
-    }
-    assert list(by_day) == sorted(by_day)
-    by_week = bucket_by_week(rows, lambda r: r["at"], MSK)
-    assert {week: [r["id"] for r in group] for week, group in by_week.items()} == {
-        date(2026, 5, 11): [3],
-        date(2026, 5, 18): [1],
-        date(2026, 5, 25): [2],
-    }
 
 
 # --- open at the end of the week ----------------------------------------------------------------

@@ -17,7 +17,6 @@ from support_hub.integrations.telephony.events import (
     event_key,
     normalize_phone,
     parse_event,
-    verify_mango_sign,
     verify_signature,
 )
 
@@ -71,14 +70,6 @@ def test_hmac_signature():
 def test_blank_secret_verifies_nothing():
     raw = body()
     assert not verify_signature(raw, "", hmac.new(b"", raw, hashlib.sha256).hexdigest())
-
-
-def test_mango_sign():
-    json_text = '{"entry_id":"MTA2","call_id":"MToxMDA","timestamp":1747551600,"call_state":"Connected"}'
-    sign = hashlib.sha256(("key123" + json_text + "salt456").encode()).hexdigest()
-    assert verify_mango_sign("key123", json_text, "salt456", sign)
-    assert not verify_mango_sign("key123", json_text + " ", "salt456", sign)
-    assert not verify_mango_sign("key123", json_text, "", sign)
 
 
 # --- phone numbers ------------------------------------------------------------------------------

@@ -19,8 +19,7 @@ retries; "Sent" here means "handed to it exactly once".
 from __future__ import annotations
 
 import hashlib
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -248,44 +247,3 @@ def progress(states: Mapping[str, RecipientState | str] | Iterable[RecipientStat
         done += RecipientState(state) in (RecipientState.SENT, RecipientState.FAILED)
     percent = 100.0 if total == 0 else round(100.0 * done / total, 1)
     return done, total, percent
-
-
-# --- pacing --------------------------------------------------------------------------------------
-
-# Offsets are multiples of 2**-20 s: sums of such numbers are exact in floating point, so "no more
-# than N in any one-second window" holds for the floats themselves, not just on paper.
-_TICK = 2.0**-20
-
-
-def pace(
-    n_messages: int, per_second: int = 30, chats: Sequence[object] | None = None, per_chat_gap: float = 1.0
-) -> list[float]:
-    """Send offsets in seconds from the start, evenly spaced so that no one-second window holds
-    more than `per_second` messages (Telegram's bulk limit is about 30 messages per second per bot).
-
-    Telegram also allows about one message per second to the same chat (and 20 per minute to a
-    group). A broadcast sends one message per customer, so a chat repeats only when customers share
-    one (an accountant serving several firms); pass `chats` (one per message) and such messages are
-    kept `per_chat_gap` seconds apart, delaying the messages after them rather than reordering.
-    """
-    if n_messages < 0:
-        raise ValueError("n_messages must not be negative")
-    # A whole number: "at most 2.5 messages in any second" means at most 2, so say 2.
-    if not isinstance(per_second, int) or isinstance(per_second, bool) or per_second < 1:
-        raise ValueError("per_second must be a positive whole number")
-    if chats is not None and len(chats) != n_messages:
-        raise ValueError("chats must name one chat per message")
-    interval = math.ceil(1.0 / per_second / _TICK) * _TICK  # rounded up: never faster than asked
-    offsets: list[float] = []
-    last_in_chat: dict[object, float] = {}
-    t = 0.0
-    for i in range(n_messages):
-        if i:
-            t += interval
-        if chats is not None:
-            chat = chats[i]
-            if chat in last_in_chat:
-                t = max(t, last_in_chat[chat] + per_chat_gap)
-            last_in_chat[chat] = t
-        offsets.append(t)
-    return offsets

@@ -126,23 +126,6 @@ class BusinessCalendar:
         self._cover(b)
         return (self._position(b) - self._position(a)) / 60.0
 
-    def is_working_time(self, moment: datetime) -> bool:
-        """True inside a working interval, both ends included."""
-        ts = _as_epoch(moment)
-        self._cover(ts)
-        i = bisect.bisect_right(self._starts, ts) - 1
-        return i >= 0 and ts <= self._ends[i]
-
-    def next_working_start(self, moment: datetime) -> datetime:
-        """`moment` itself when it is working time, else the start of the next working interval."""
-        if self.is_working_time(moment):
-            return moment.astimezone(UTC)
-        ts = _as_epoch(moment)
-        i = bisect.bisect_right(self._starts, ts)
-        while i >= len(self._starts):
-            self._extend_forward()
-        return datetime.fromtimestamp(self._starts[i], UTC)
-
     def working_intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
         """The local working intervals of one date, as aware local datetimes (empty on days off)."""
         return [(datetime.fromtimestamp(s, self.tz), datetime.fromtimestamp(e, self.tz)) for s, e in self._day_intervals(day)]

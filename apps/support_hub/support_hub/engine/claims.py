@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from support_hub.engine.calendar import BusinessCalendar, CalendarError
@@ -248,12 +248,3 @@ def validate_amounts(
 
 def _money(value: Amount) -> str:
     return f"{Decimal(str(value)):,.2f}"
-
-
-def working_days_between(calendar: BusinessCalendar, first: date, last: date) -> int:
-    """How many working days lie in [first, last] (local dates): handy for "answered in N days"."""
-    count, day = 0, first
-    while day <= last:
-        count += bool(calendar.working_intervals_on(day))
-        day += timedelta(days=1)
-    return count

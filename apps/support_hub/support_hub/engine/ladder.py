@@ -34,24 +34,6 @@ class LadderStep:
     template: str | None = None  # the message template, if the action sends one
 
 
-def default_ladder(
-    remind_after_hours: float = 48,
-    notice_after_hours: float = 72,
-    close_after_hours: float = 24,
-    working_time: bool = False,
-) -> list[LadderStep]:
-    """Remind after 48 h, warn of closing 72 h after the reminder, close 24 h after the warning.
-
-    The last gap is a full day so a customer who reads the warning the next morning can still
-    answer before the ticket closes.
-    """
-    return [
-        LadderStep("Reminder", remind_after_hours * 60, working_time, REMIND, "Waiting Reminder"),
-        LadderStep("Closing Notice", notice_after_hours * 60, working_time, NOTIFY_CLOSING, "Closing Notice"),
-        LadderStep("Close", close_after_hours * 60, working_time, CLOSE, None),
-    ]
-
-
 def check_ladder(steps: Sequence[LadderStep]) -> list[str]:
     """Problems with a ladder, as sentences for a form; empty when it is usable."""
     problems = []
@@ -113,20 +95,6 @@ def due_steps(
         if step.name not in done:
             out.append(step)
     return out
-
-
-def next_due(
-    steps: Sequence[LadderStep],
-    waiting_since: datetime,
-    steps_done: Collection[str],
-    calendar: BusinessCalendar | None = None,
-) -> datetime | None:
-    """When the first step not yet done falls due (for "closes on ..." and scheduling); None at the end."""
-    done = set(steps_done)
-    for step, due in schedule(steps, waiting_since, calendar):
-        if step.name not in done:
-            return due
-    return None
 
 
 def step_key(ticket: str, waiting_since: datetime, step: LadderStep | str) -> str:

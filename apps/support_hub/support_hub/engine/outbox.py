@@ -1,8 +1,9 @@
 """Decisions for the Telegram alert outbox: what to send now, and what a send attempt means.
 
-An alert becomes one outbox row per recipient chat (queued → sent | failed). A scheduler job asks
-`due_items` what to send, sends each one, and stores `after_attempt`'s answer. Nothing here talks to
-Telegram or the database, so the retry rules can be tested with simulated clocks.
+An alert becomes one outbox row per recipient chat (queued → sent | failed). A scheduler job picks
+the queued rows that are due, oldest first (one indexed query), claims each for a lease, sends it, and
+stores `after_attempt`'s answer. Nothing here talks to Telegram or the database, so the retry rules
+can be tested with simulated clocks.
 
 The rules exist to make one promise: a Telegram outage (or our own network's) of up to ten minutes
 loses no alert. Transient failures back off exponentially with a cap, and a row is only given up on
@@ -12,7 +13,7 @@ after a day of trying; only Telegram saying "this chat will never accept it" fai
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 
@@ -67,10 +68,6 @@ class OutboxItem:
     status: OutboxStatus = OutboxStatus.QUEUED
     next_try: datetime | None = None  # None: due at once
     created: datetime | None = None  # when queued; orders the queue and bounds retrying
-
-    def updated(self, update: Update) -> OutboxItem:
-        """This item with an `after_attempt`/`claim` answer applied (what the database row becomes)."""
-        return replace(self, status=update.status, attempts=update.attempts, next_try=update.next_try)
 
 
 @dataclass(frozen=True)
@@ -127,31 +124,10 @@ def after_attempt(item: OutboxItem, result: SendResult, now: datetime, policy: R
     return Update(OutboxStatus.QUEUED, attempts, now + backoff_delay(attempts, policy), result.error)
 
 
-def claim(item: OutboxItem, now: datetime, lease: timedelta = timedelta(minutes=2)) -> Update:
-    """Push a row's next_try past the send, so an overlapping scheduler run does not send it twice.
-
-    If the worker dies mid-send the row becomes due again when the lease ends (at-least-once).
-    """
-    return Update(item.status, item.attempts, now + lease, "")
-
-
 def _exhausted(item: OutboxItem, attempts: int, now: datetime, policy: RetryPolicy) -> bool:
     if item.created is not None:
         return now - item.created >= policy.give_up_after
     return attempts >= policy.max_attempts
-
-
-def due_items(items: Iterable[OutboxItem], now: datetime, limit: int) -> list[OutboxItem]:
-    """Queued items whose time has come, oldest first, at most `limit`."""
-    due = [i for i in items if i.status is OutboxStatus.QUEUED and (i.next_try is None or i.next_try <= now)]
-    due.sort(key=_age_order)
-    return due[: max(limit, 0)]
-
-
-def _age_order(item: OutboxItem) -> tuple:
-    # Rows without a creation time sort by when they became due; the key breaks ties deterministically.
-    when = item.created or item.next_try
-    return (when is None, _utc(when) if when else datetime.min.replace(tzinfo=timezone.utc), item.key)
 
 
 # --- dedupe keys --------------------------------------------------------------------------------

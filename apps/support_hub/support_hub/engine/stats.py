@@ -183,26 +183,6 @@ def week_bounds(monday: date, tz: tzinfo | str | None = None) -> tuple[datetime,
     return start, end
 
 
-def _bucket(rows: Iterable[Any], key: Key, to_bucket: Callable[[datetime], date]) -> dict[date, list]:
-    moment = _getter(key)
-    buckets: dict[date, list] = defaultdict(list)
-    for row in rows:
-        value = moment(row)
-        if value is not None:
-            buckets[to_bucket(value)].append(row)
-    return dict(sorted(buckets.items()))
-
-
-def bucket_by_day(rows: Iterable[Any], key: Key, tz: tzinfo | str | None = None) -> dict[date, list]:
-    """Rows grouped by the local day of `key`, days in order; rows without a date are skipped."""
-    return _bucket(rows, key, lambda value: _local_date(value, tz))
-
-
-def bucket_by_week(rows: Iterable[Any], key: Key, tz: tzinfo | str | None = None) -> dict[date, list]:
-    """Rows grouped by the Monday of the week of `key`, weeks in order."""
-    return _bucket(rows, key, lambda value: week_start(value, tz))
-
-
 def _is_open_at(opened: datetime | None, done: datetime | None, moment: datetime) -> bool:
     # Open at a moment: opened before it, and not resolved or closed before it.
     return opened is not None and opened < moment and (done is None or done >= moment)

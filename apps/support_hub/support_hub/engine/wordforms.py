@@ -69,14 +69,6 @@ def _morph():
     return _analyzer
 
 
-def fast_dictionary() -> bool:
-    """Whether pymorphy3 reads its dictionary through the DAWG2 C extension (pymorphy3[fast]).
-    Without it every new word form costs ~4-5x more; results are the same."""
-    from pymorphy3 import dawg
-
-    return dawg.EXTENSION_AVAILABLE
-
-
 def tokens(text: str) -> list[str]:
     """Lower-case tokens of `text`, ё read as е, punctuation dropped."""
     return _TOKEN_RE.findall(text.lower().replace("ё", "е"))
@@ -271,8 +263,3 @@ class Phrase:
         if optional:
             return self._match_rest(text_keys, element + 1, previous)
         return None
-
-
-def same_word(a: str, b: str) -> bool:
-    """True when two single words share a canonical key (any form of the same word)."""
-    return not keys(a).isdisjoint(keys(b))

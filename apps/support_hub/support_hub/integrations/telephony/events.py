@@ -27,9 +27,7 @@ since the PBX and the site may be in different zones.
 Signatures
 ----------
 `verify_signature`: the header carries hex HMAC-SHA256 of the raw body with a shared secret,
-optionally as "sha256=<hex>". `verify_mango_sign` checks Mango Office's own scheme for those who
-point Mango at the endpoint directly: sign = sha256(vpbx_api_key + json + vpbx_api_salt), hex,
-where `json` is the form field carrying the event.
+optionally as "sha256=<hex>".
 """
 
 from __future__ import annotations
@@ -99,14 +97,6 @@ def verify_signature(body: bytes, secret: str, header_value: str | None) -> bool
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     # compare_digest takes as long for a near miss as for a far one: no guessing byte by byte.
     return hmac.compare_digest(expected, given.lower())
-
-
-def verify_mango_sign(api_key: str, json_text: str, api_salt: str, sign: str | None) -> bool:
-    """Mango Office's scheme: sign == sha256(vpbx_api_key + json + vpbx_api_salt) as hex."""
-    if not api_key or not api_salt or not sign:
-        return False
-    expected = hashlib.sha256((api_key + json_text + api_salt).encode()).hexdigest()
-    return hmac.compare_digest(expected, sign.strip().lower())
 
 
 # --- phone numbers ------------------------------------------------------------------------------

@@ -12,6 +12,3 @@ class SupportTeam(Document):
             if row.user in seen:
                 frappe.throw(_("Agents, row {0}: {1} is listed twice.").format(row.idx, row.user))
             seen.add(row.user)
-
-    def active_agents(self) -> list[str]:
-        return [row.user for row in self.members if row.active]
