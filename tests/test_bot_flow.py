@@ -2,13 +2,13 @@ import itertools
 
 import pytest
 
+from support_hub.fakes.bot_store import InMemoryStore
 from support_hub.integrations.telegram.bot_flow import (
     Attachment,
     BotConfig,
     DEFAULT_CONFIG,
     ChatState,
     Incoming,
-    InMemoryStore,
     Step,
     files_to_download,
     handle,

@@ -8,13 +8,10 @@ import pytest
 from conftest_telegram import fake_telegram  # noqa: F401  (fixture)
 from support_hub.fakes.telegram import TOKEN
 
-from support_hub.integrations.telegram.bot_flow import InMemoryStore, inline_keyboard, rating_request
+from support_hub.fakes.bot_store import InMemoryStore
+from support_hub.integrations.telegram.bot_flow import inline_keyboard, rating_request
 from support_hub.integrations.telegram.client import TelegramClient
-from support_hub.integrations.telegram.ptb_app import (
-    build_application,
-    process_webhook_update,
-    run_webhook_update,
-)
+from support_hub.integrations.telegram.ptb_app import build_application
 
 ACCOUNTS = {"ACC-1001": "ООО Ромашка"}
 TOPICS = ["Не работает сайт", "Другое"]
@@ -132,31 +129,9 @@ async def talk(fake, store):
     assert store.ratings[number] == ("bad", "Долго ждали ответа")
 
 
-def test_webhook_updates_and_redelivery(fake_telegram, no_errors_logged):  # noqa: F811
-    fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, TOPICS)
-    first = fake.message_update(CHAT, "/start ACC-1001")
-
-    async def webhook():
-        app = app_for(fake, store)
-        async with app:  # initialize … shutdown, no polling
-            await process_webhook_update(app, first)
-            await process_webhook_update(app, first)  # Telegram redelivers when unsure
-
-    asyncio.run(webhook())
-    assert len(fake.texts(CHAT)) == 1
-    assert "ООО Ромашка" in fake.texts(CHAT)[0]
-    assert store.active_account(CHAT) == "ACC-1001"
-    assert not any(method == "getUpdates" for method, _ in fake.calls)
-
-    # The synchronous one-shot a Frappe endpoint would call.
-    run_webhook_update(
-        TOKEN, lambda: store, fake.message_update(CHAT, "/menu"), base_url=fake.api_base, base_file_url=fake.file_base
-    )
-    assert "Выберите действие" in fake.texts(CHAT)[-1]
-
-
 def test_store_factory_may_be_a_context_manager(fake_telegram):  # noqa: F811
+    """As `bench support-hub-telegram` runs it: each step of an update opens a site session that
+    commits when the step succeeds."""
     fake = fake_telegram
     store = InMemoryStore(ACCOUNTS, TOPICS)
     sessions = []
@@ -169,17 +144,20 @@ def test_store_factory_may_be_a_context_manager(fake_telegram):  # noqa: F811
         def __exit__(self, *exc):
             sessions.append("commit" if exc[0] is None else "rollback")
 
-    run_webhook_update(
-        TOKEN, Session, fake.message_update(CHAT, "hi"), base_url=fake.api_base, base_file_url=fake.file_base
-    )
-    assert sessions == ["open", "commit"]
+    async def polling():
+        app = build_application(TOKEN, Session, base_url=fake.api_base, base_file_url=fake.file_base)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            fake.push_message(CHAT, "hi")
+            await until(lambda: fake.texts(CHAT))
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    asyncio.run(polling())
+    assert sessions and sessions[0] == "open" and "rollback" not in sessions
+    assert sessions.count("open") == sessions.count("commit")
     assert "ID аккаунта" in fake.texts(CHAT)[0]
-
-
-def test_group_messages_are_ignored(fake_telegram):  # noqa: F811
-    fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, TOPICS)
-    run_webhook_update(
-        TOKEN, lambda: store, fake.message_update(-100500, "help"), base_url=fake.api_base, base_file_url=fake.file_base
-    )
-    assert fake.sent == [] and store.seen == set()

@@ -9,7 +9,7 @@ from conftest_telegram import fake_telegram  # noqa: F401  (fixture)
 from support_hub.fakes.telegram import TOKEN
 from telegram import Update
 
-from support_hub.integrations.telegram.bot_flow import InMemoryStore
+from support_hub.fakes.bot_store import InMemoryStore
 from support_hub.integrations.telegram.ptb_app import build_application, to_incoming
 
 ACCOUNTS = {"ACC-1001": "ООО Ромашка"}

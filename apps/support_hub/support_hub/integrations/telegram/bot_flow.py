@@ -3,7 +3,7 @@
 No python-telegram-bot and no Frappe here. A transport (ptb_app.py, or a webhook endpoint) turns a
 Telegram update into an `Incoming`, calls `handle`, and sends the `Reply`s. Everything that must last —
 chat state, linked accounts, tickets, ratings, seen update ids — goes through a `BotStore`, which the
-Frappe side implements with doctypes and `InMemoryStore` implements for tests.
+Frappe side implements with doctypes (customer_store.py) and the tests in memory (fakes/bot_store.py).
 
 The conversation:
   * registration first: the customer sends an account ID (with a hint where to find it); until then
@@ -18,10 +18,9 @@ The conversation:
 from __future__ import annotations
 
 import html
-import itertools
 import zlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Protocol
 
@@ -662,106 +661,3 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn_skip": "Skip",
     },
 }
-
-
-# --- an in-memory store, for tests and local experiments -----------------------------------------
-
-CLOSED_STATUSES = frozenset({"Resolved", "Closed"})
-
-
-@dataclass
-class StoredTicket:
-    number: str
-    chat_id: int
-    account_id: str
-    topic: str | None
-    subject: str
-    status: str = "Open"
-    messages: list[tuple[str, tuple[Attachment, ...]]] = field(default_factory=list)
-
-
-class InMemoryStore:
-    """BotStore in dictionaries. State is kept as to_dict() output, as a database would keep it."""
-
-    def __init__(self, accounts: dict[str, str] | None = None, topics: Sequence[str] = ()):
-        self.known_accounts = dict(accounts or {})  # account id -> customer name
-        self.topics = list(topics)
-        self.states: dict[int, dict] = {}
-        self.accounts: dict[int, list[str]] = {}
-        self.active: dict[int, str | None] = {}
-        self.tickets: dict[str, StoredTicket] = {}
-        self.ratings: dict[str, tuple[str, str | None]] = {}
-        self.seen: set[int] = set()
-        self._numbers = itertools.count(1)
-
-    def seen_update(self, update_id: int) -> bool:
-        if update_id in self.seen:
-            return True
-        self.seen.add(update_id)
-        return False
-
-    def get_state(self, chat_id: int) -> ChatState | None:
-        data = self.states.get(chat_id)
-        return ChatState.from_dict(data) if data is not None else None
-
-    def set_state(self, chat_id: int, state: ChatState) -> None:
-        self.states[chat_id] = state.to_dict()
-
-    def list_accounts(self, chat_id: int) -> list[str]:
-        return list(self.accounts.get(chat_id, []))
-
-    def add_account(self, chat_id: int, account_id: str) -> None:
-        linked = self.accounts.setdefault(chat_id, [])
-        if account_id not in linked:
-            linked.append(account_id)
-
-    def remove_account(self, chat_id: int, account_id: str) -> None:
-        linked = self.accounts.get(chat_id, [])
-        if account_id in linked:
-            linked.remove(account_id)
-        if self.active.get(chat_id) == account_id:
-            self.active[chat_id] = None
-
-    def active_account(self, chat_id: int) -> str | None:
-        return self.active.get(chat_id)
-
-    def set_active_account(self, chat_id: int, account_id: str | None) -> None:
-        self.active[chat_id] = account_id
-
-    def is_known_account(self, account_id: str) -> str | None:
-        return self.known_accounts.get(account_id)
-
-    def list_topics(self) -> list[str]:
-        return list(self.topics)
-
-    def create_ticket(self, chat_id, account_id, topic, text, attachments) -> str:
-        number = f"TCK-{next(self._numbers):05d}"
-        subject = (text.strip().splitlines() or [""])[0][:80] or topic or "Telegram"
-        ticket = StoredTicket(number, chat_id, account_id, topic, subject)
-        ticket.messages.append((text, tuple(attachments)))
-        self.tickets[number] = ticket
-        return number
-
-    def add_message(self, ticket: str, text: str, attachments) -> None:
-        self.tickets[ticket].messages.append((text, tuple(attachments)))
-
-    def open_tickets(self, chat_id: int) -> list[TicketSummary]:
-        mine = [t for t in self.tickets.values() if t.chat_id == chat_id and t.status not in CLOSED_STATUSES]
-        return [TicketSummary(t.number, t.subject, t.status) for t in reversed(mine)]
-
-    def ticket_of_chat(self, chat_id: int) -> str | None:
-        tickets = self.open_tickets(chat_id)
-        return tickets[0].number if tickets else None
-
-    def record_rating(self, ticket: str, rating: str, comment: str | None) -> bool:
-        if comment is None:
-            if ticket in self.ratings:
-                return False
-            self.ratings[ticket] = (rating, None)
-        elif self.ratings.get(ticket, (None, None))[1] is None:
-            self.ratings[ticket] = (self.ratings.get(ticket, (rating, None))[0], comment)
-        return True
-
-    # test helper: what the desk does when an agent closes a ticket
-    def close_ticket(self, ticket: str, status: str = "Closed") -> None:
-        self.tickets[ticket].status = status

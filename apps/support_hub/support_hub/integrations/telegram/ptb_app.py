@@ -5,10 +5,8 @@ downloaded (`File.download_as_bytearray`) and handed over inside the attachments
 with inline keyboards. Decisions live in bot_flow, persistence behind the BotStore the
 `store_factory` provides — so Frappe stays out of here.
 
-Works both ways Telegram delivers updates:
-  * long polling: `build_application(...).run_polling()`;
-  * webhook: `await app.process_update(Update.de_json(data, app.bot))` on an initialized app (or
-    `run_webhook_update` from synchronous code).
+It runs the bot by long polling (`bench support-hub-telegram`: `build_application(...).run_polling()`);
+webhook deliveries go through integrations/telegram/webhook.py, which shares `to_incoming` with it.
 
 `store_factory()` is called once per step of an update, in a worker thread (stores usually block on a
 database). It may return a BotStore, or a context manager yielding one — e.g. to open a Frappe site
@@ -68,22 +66,6 @@ def build_application(
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, bridge.on_update))
     app.add_handler(CallbackQueryHandler(bridge.on_update))
     return app
-
-
-async def process_webhook_update(app: Application, data: dict) -> None:
-    """Process one webhook body on an initialized application."""
-    await app.process_update(Update.de_json(data, app.bot))
-
-
-def run_webhook_update(token: str, store_factory: StoreFactory, data: dict, **kwargs: Any) -> None:
-    """Synchronous one-shot for a webhook endpoint: build, initialize, process `data`, shut down."""
-
-    async def main() -> None:
-        app = build_application(token, store_factory, **kwargs)
-        async with app:
-            await process_webhook_update(app, data)
-
-    asyncio.run(main())
 
 
 def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_bytes) -> Incoming | None:
