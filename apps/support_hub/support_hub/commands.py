@@ -1,4 +1,6 @@
-"""bench commands: `bench --site S support-hub-telegram` runs the customer bot by long polling."""
+"""bench commands: `bench --site S support-hub-telegram` runs the customer bot by long polling;
+`bench --site S support-hub-telegram-webhook [URL] [--stop]` points Telegram at the site's webhook instead
+(or stops it, for long polling)."""
 
 from __future__ import annotations
 
@@ -54,4 +56,25 @@ def telegram_bot(context):
     app.run_polling()
 
 
-commands = [telegram_bot]
+@click.command("support-hub-telegram-webhook")
+@click.argument("url", required=False)
+@click.option("--stop", is_flag=True, help="Stop webhook deliveries (to run the bot by long polling).")
+@pass_context
+def telegram_webhook(context, url=None, stop=False):
+    """Point Telegram at this site's webhook (URL defaults to the site's own), or stop it."""
+    from support_hub.integrations.telegram import site as telegram_site
+    from support_hub.integrations.telegram.client import TelegramError
+
+    frappe.init(site=get_site(context))
+    frappe.connect()
+    try:
+        state = telegram_site.stop_webhook() if stop else telegram_site.point_webhook_here(url)
+    except (telegram_site.NotConfigured, TelegramError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        frappe.destroy()
+    where = state["url"] or "nowhere (long polling)"
+    click.echo(f"@{state['bot']}: Telegram delivers to {where}; {state['pending']} updates pending")
+
+
+commands = [telegram_bot, telegram_webhook]

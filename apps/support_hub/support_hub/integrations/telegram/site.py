@@ -1,4 +1,5 @@
-"""Telegram Settings as the rest of the integration needs them, and a Bot API client built from them."""
+"""Telegram Settings as the rest of the integration needs them, a Bot API client built from them, and
+pointing Telegram at this site's webhook (or back to long polling): `bench support-hub-telegram-webhook`."""
 
 from __future__ import annotations
 
@@ -29,3 +30,41 @@ def client(conf: frappe._dict | None = None) -> TelegramClient | None:
     if not (conf.enabled and conf.token):
         return None
     return TelegramClient(conf.token, base_url=conf.base_url)
+
+
+WEBHOOK_METHOD = "support_hub.api.telegram.webhook"
+
+
+class NotConfigured(Exception):
+    """Telegram Settings lack what the step needs (enabled with a token; a webhook secret)."""
+
+
+def _configured_client(conf: frappe._dict) -> TelegramClient:
+    telegram = client(conf)
+    if telegram is None:
+        raise NotConfigured("Telegram is not enabled, or has no bot token, in Telegram Settings")
+    return telegram
+
+
+def _webhook_state(telegram: TelegramClient) -> dict:
+    bot = telegram.get_me()
+    info = telegram.get_webhook_info()
+    return {"bot": bot.get("username"), "url": info.get("url") or "", "pending": info.get("pending_update_count", 0)}
+
+
+def point_webhook_here(url: str | None = None) -> dict:
+    """Have Telegram deliver the bot's updates to this site's webhook, with the secret token from
+    Telegram Settings that the webhook checks; returns what Telegram now has."""
+    conf = settings()
+    telegram = _configured_client(conf)
+    if not conf.webhook_secret:
+        raise NotConfigured("Telegram Settings have no webhook secret: the webhook would refuse every update")
+    telegram.set_webhook(url or frappe.utils.get_url(f"/api/method/{WEBHOOK_METHOD}"), conf.webhook_secret)
+    return _webhook_state(telegram)
+
+
+def stop_webhook() -> dict:
+    """Stop webhook deliveries, so `bench support-hub-telegram` can poll; returns what Telegram now has."""
+    telegram = _configured_client(settings())
+    telegram.delete_webhook()
+    return _webhook_state(telegram)
