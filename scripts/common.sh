@@ -179,15 +179,16 @@ configure_site_mail() {
 		--kwargs "{'server': '127.0.0.1', 'port': $SUPPORT_HUB_SMTP_PORT}" >/dev/null
 }
 
-# Serve a site for the HTTP and browser tests: gunicorn on a free 127.0.0.1 port and one background
-# worker for every queue, their pids in $SERVED_RUN. Sets SERVED_URL; stop_served ends both.
+# Serve a site for the HTTP and browser tests: gunicorn on a free 127.0.0.1 port (with Frappe's own
+# middleware for /assets and /files, which nginx serves in production) and one background worker for
+# every queue, their pids in $SERVED_RUN. Sets SERVED_URL; stop_served ends both.
 serve_site() {
 	local site="$1" port
 	port="$(free_port)"
 	SERVED_RUN="$(as_owner mktemp -d)"
 	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner "$SUPPORT_HUB_BENCH/env/bin/gunicorn" -b "127.0.0.1:$port" -w 3 -t 120 \
 		--graceful-timeout 5 -p "$SERVED_RUN/web.pid" -D --error-logfile "$SUPPORT_HUB_BENCH/logs/test-web.log" \
-		frappe.app:application)
+		'frappe.app:application_with_statics()')
 	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner bash -c 'echo $$ >"$1/worker.pid"; exec "$2/env/bin/python" -m frappe.utils.bench_helper frappe worker --queue short,default,long' \
 		_ "$SERVED_RUN" "$SUPPORT_HUB_BENCH" >>"$SUPPORT_HUB_BENCH/logs/test-worker.log" 2>&1 </dev/null &)
 	SERVED_URL="http://127.0.0.1:$port"

@@ -69,6 +69,8 @@ prepare_test_site() {
 	# Mail from the test site really goes out, to the local SMTP sink that tests read back.
 	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config mute_emails 0 >/dev/null
 	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config auto_email_id "support-test@hub.example" >/dev/null
+	# The HTTP and browser tests make a user per case; Frappe refuses more than 60 new users an hour.
+	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config --parse throttle_user_limit 100000 >/dev/null
 	configure_site_mail "$SUPPORT_HUB_TEST_SITE"
 	# Every HTTP and browser test connects from 127.0.0.1, so a per-address cap on web intake would
 	# throttle the whole suite as one client; the tests of that cap set their own and put this back.

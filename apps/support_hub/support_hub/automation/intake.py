@@ -97,8 +97,7 @@ def _record_failure(ticket: str) -> None:
     reason = traceback.strip().splitlines()[-1][:500] if traceback.strip() else "unknown error"
     doc = frappe.get_doc("Ticket", ticket)
     log.record(doc, "Intake", None, "failed", reason, dedupe_key=failure_key(ticket),
-               timeline=_("Automatic intake failed ({0}): routing, assignment and the auto-reply were not done. "
-                          "Handle this ticket by hand; details in Error Log {1}.").format(
+               timeline=_("Automatic intake failed ({0}): routing, assignment and the auto-reply were not done. Handle this ticket by hand; details in Error Log {1}.").format(
                    frappe.utils.escape_html(reason), error.name))
 
 

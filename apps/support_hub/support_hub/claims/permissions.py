@@ -1,11 +1,13 @@
 """Who sees which claim.
 
 Claims Officers and Support Managers (and System Managers) work every claim. A Support Agent may
-create claims and read, and nothing more, the claims they raised themselves and the claims raised
-from their tickets: tickets assigned to them or created by them (and a claim someone made them
-responsible for, so an assignment never points at a claim its assignee cannot open).
-Read/create/no-write comes from the Claim's role permissions; these two hooks narrow "read" down
-to those claims:
+create claims and read the claims they raised themselves and the claims raised from their tickets:
+tickets assigned to them or created by them (and a claim someone made them responsible for, so an
+assignment never points at a claim its assignee cannot open). They may fill in and correct the
+claims they raised while those are still New; once the claims department has taken one up, it is
+the department's. The decision fields (status, responsible, resolution, amount approved) sit at
+permission level 1, which agents only read.
+Read/write/create come from the Claim's role permissions; these two hooks narrow them down:
 
     permission_query_conditions = {"Claim": "support_hub.claims.permissions.query_conditions"}
     has_permission = {"Claim": "support_hub.claims.permissions.has_permission"}
@@ -63,4 +65,17 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
     user = user or frappe.session.user
     if not _limited(user) or ptype == "create" or doc.is_new():
         return None  # role permissions decide
+    if ptype in ("write", "submit", "cancel", "delete", "amend"):
+        return agent_may_edit(doc, user)
     return agent_sees(doc, user)
+
+
+def agent_may_edit(doc, user: str) -> bool:
+    """Their own claim, before the claims department has taken it up."""
+    if user not in (doc.get("owner"), doc.get("raised_by_agent")):
+        return False
+    stored = frappe.db.get_value("Claim", doc.name, "status") if doc.get("name") else None
+    return (stored or doc.get("status")) == NEW
+
+
+NEW = "New"

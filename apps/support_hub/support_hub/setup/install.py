@@ -72,6 +72,17 @@ def grant_erp_read() -> None:
             add_permission(doctype, "Support Agent", 0)
 
 
+def grant_mail_account_read() -> None:
+    """The desk's e-mail composer reads the outgoing Email Account (signature, sender) as the person
+    writing: without read access an agent's "New Email" stops at "Not permitted: Email Account".
+    Passwords are never readable this way (Password fields live apart, in __Auth)."""
+    from frappe.permissions import add_permission
+
+    for role in ("Support Agent", "Support Manager", "Claims Officer"):
+        if not frappe.db.exists("Custom DocPerm", {"parent": "Email Account", "role": role, "permlevel": 0}):
+            add_permission("Email Account", role, 0)
+
+
 def ensure_settings_defaults() -> None:
     """Settings fields added by an upgrade start at their documented default, not at empty."""
     meta = frappe.get_meta("Support Hub Settings")
@@ -95,6 +106,7 @@ def after_migrate() -> None:
     from support_hub.automation.actor import ensure_automation_user
 
     ensure_automation_user()
+    grant_mail_account_read()
     drop_dangling_doctype_settings()
     ensure_support_owner_field()
     ensure_identity_fields()
@@ -108,6 +120,7 @@ def after_install() -> None:
     from support_hub.claims import ensure_claim_categories
 
     ensure_automation_user()
+    grant_mail_account_read()
     ensure_claim_categories()
     ensure_support_owner_field()
     ensure_identity_fields()

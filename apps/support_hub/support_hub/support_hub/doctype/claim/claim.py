@@ -10,7 +10,19 @@ from support_hub.engine import claims as engine
 from support_hub.engine.calendar import CalendarError
 
 # Fields only claims staff (write access at permission level 1) may set.
-DECISION_FIELDS = ("responsible", "resolution", "amount_approved")
+DECISION_FIELDS = ("status", "responsible", "resolution", "amount_approved")
+
+
+def _decided(value, default, fieldname: str) -> bool:
+    if fieldname == "amount_approved":
+        return bool(flt(value))
+    return bool(value) and value != default
+
+
+def _differs(value, before, fieldname: str) -> bool:
+    if fieldname == "amount_approved":
+        return flt(value) != flt(before)
+    return (value or None) != (before or None)
 
 
 class ClaimStatusError(frappe.ValidationError):
@@ -56,11 +68,17 @@ class Claim(Document):
 
     # --- checks ---------------------------------------------------------------------------------
     def refuse_unpermitted_decision(self):
-        if self.flags.ignore_permissions or frappe.session.user == "Administrator" or not self.is_new():
+        """Frappe would silently put back a decision field an agent changed; refuse it with a reason."""
+        if self.flags.ignore_permissions or frappe.session.user == "Administrator":
             return
         if 1 in self.get_permlevel_access("write"):
             return
-        typed = [f for f in DECISION_FIELDS if (flt(self.get(f)) if f == "amount_approved" else self.get(f))]
+        if self.is_new():
+            defaults = {f: self.meta.get_field(f).default for f in DECISION_FIELDS}
+            typed = [f for f in DECISION_FIELDS if _decided(self.get(f), defaults[f], f)]
+        else:
+            before = self.get_doc_before_save() or frappe.get_doc("Claim", self.name)
+            typed = [f for f in DECISION_FIELDS if _differs(self.get(f), before.get(f), f)]
         if typed:
             labels = ", ".join(_(self.meta.get_label(f)) for f in typed)
             frappe.throw(

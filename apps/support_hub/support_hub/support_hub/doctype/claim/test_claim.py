@@ -284,7 +284,7 @@ class TestClaim(FrappeTestCase):
             set_status(claim, "New", postponed_until=get_datetime("2020-01-01 10:00:00"))
 
     # --- permissions -------------------------------------------------------------------------------
-    def test_support_agent_creates_and_reads_claims_of_own_tickets_only_and_cannot_write(self):
+    def test_support_agent_creates_and_reads_claims_of_own_tickets_and_edits_only_their_new_claims(self):
         mine = self.ticket_assigned_to(AGENT)
         theirs = self.ticket_assigned_to(AGENT_2)
         frappe.set_user(AGENT)
@@ -310,7 +310,16 @@ class TestClaim(FrappeTestCase):
         doc = frappe.get_doc("Claim", on_mine.name)
         doc.description = "edited by an agent"
         with self.assertRaises(frappe.PermissionError):
-            doc.save()
+            doc.save()  # the officer's claim on the agent's ticket: read only
+        own.reload()
+        own.description = "two jars broken, not one"
+        own.amount_claimed = 340
+        own.save()  # their own claim, still New: they may complete it
+        self.assertEqual(frappe.db.get_value("Claim", own.name, "amount_claimed"), 340)
+        own.reload()
+        own.status = "Approved"
+        with self.assertRaises(frappe.PermissionError):
+            own.save()  # deciding is the claims department's
         with self.assertRaises(frappe.PermissionError):
             frappe.delete_doc("Claim", own.name)
         with self.assertRaises(frappe.PermissionError):
@@ -324,6 +333,15 @@ class TestClaim(FrappeTestCase):
         frappe.set_user(OFFICER)
         visible = set(frappe.get_list("Claim", pluck="name", limit_page_length=0))
         self.assertTrue({on_mine.name, on_theirs.name, standalone.name, own.name} <= visible)
+        taken_up = frappe.get_doc("Claim", own.name)
+        taken_up.status = "In Review"
+        taken_up.save()
+        frappe.set_user(AGENT)
+        taken_up = frappe.get_doc("Claim", own.name)
+        taken_up.description = "changed after review started"
+        with self.assertRaises(frappe.PermissionError):
+            taken_up.save()
+        frappe.set_user(OFFICER)
         doc = frappe.get_doc("Claim", on_mine.name)
         doc.status = "In Review"
         doc.save()

@@ -6,6 +6,12 @@ frappe.ui.form.on("SLA Policy", {
 			frm.set_df_property("time_zone", "options", message.timezones);
 		});
 	},
+	onload(frm) {
+		// A new policy starts in the system's time zone; the manager changes it for a desk elsewhere.
+		if (frm.is_new() && !frm.doc.time_zone && frappe.boot.time_zone) {
+			frm.set_value("time_zone", frappe.boot.time_zone.system);
+		}
+	},
 	refresh(frm) {
 		if (!frm.is_new() && frappe.boot.support_hub && frappe.boot.support_hub.has_holiday_list) {
 			frm.add_custom_button(__("Import Holiday List"), () => {

@@ -1,6 +1,11 @@
 // Copyright (c) 2026, support_hub developers. License: MIT.
 
 frappe.ui.form.on("Ticket", {
+	setup(frm) {
+		// "New Email" and replies address the customer who raised the ticket.
+		frm.email_field = "raised_by";
+	},
+
 	refresh(frm) {
 		support_hub.sla.show_on_form(frm);
 		// Without ERPNext (or another customer doctype) the contact is the customer.
