@@ -84,7 +84,6 @@ def test_a_good_request_still_makes_a_ticket(admin, guest):
 
 
 @pytest.mark.parametrize("method, params", [
-    ("support_hub.api.ticket.customer_history", {"ticket": ["TCK-1", "TCK-2"]}),
     ("support_hub.api.ticket.customer_panel", {"ticket": {"name": "TCK-1"}}),
     ("support_hub.api.ticket.sla_summary", {}),
     ("support_hub.api.telegram.reply", {"ticket": "TCK-00001", "message": ["hi"]}),

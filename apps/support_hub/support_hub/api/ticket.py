@@ -10,17 +10,6 @@ from support_hub.api.arguments import validate_arguments
 
 @frappe.whitelist()
 @validate_arguments
-def customer_history(ticket: str) -> list[dict]:
-    """The customer's other tickets, newest first, as the caller is allowed to see them."""
-    from support_hub.crm.panel import earlier_tickets
-
-    doc = frappe.get_doc("Ticket", ticket)
-    doc.check_permission("read")
-    return earlier_tickets(doc)
-
-
-@frappe.whitelist()
-@validate_arguments
 def customer_panel(ticket: str) -> dict:
     """Customer card, latest ERP orders and earlier tickets for the Ticket form, in one call."""
     from support_hub.crm.panel import panel

@@ -216,17 +216,18 @@ class TestTicketSla(FrappeTestCase):
                                                    "comment_type": "Info", "content": ["like", "Reopened%"]}, pluck="content")
         self.assertEqual(lines, reasons)
 
-    def test_customer_history_lists_earlier_tickets_the_user_may_see(self):
-        from support_hub.api.ticket import customer_history
+    def test_the_panel_lists_earlier_tickets_the_user_may_see(self):
+        from support_hub.api.ticket import customer_panel
 
-        earlier = self.open_monday_10(raised_by="history@example.com", subject="<b>old</b> problem")
+        sender = f"history-{frappe.generate_hash(length=8)}@example.com"  # earlier runs' tickets stay apart
+        earlier = self.open_monday_10(raised_by=sender, subject="<b>old</b> problem")
         other = self.open_monday_10(raised_by="someone-else@example.com")
-        current = self.open_monday_10(raised_by="history@example.com")
+        current = self.open_monday_10(raised_by=sender)
         frappe.set_user(AGENT)
-        names = [row.name for row in customer_history(current.name)]
+        names = [row["name"] for row in customer_panel(current.name)["tickets"]]
         self.assertIn(earlier.name, names)
         self.assertNotIn(other.name, names)
         self.assertNotIn(current.name, names)
         frappe.set_user("Guest")
         with self.assertRaises(frappe.PermissionError):
-            customer_history(current.name)
+            customer_panel(current.name)
