@@ -165,13 +165,20 @@ class Desk:
         time.sleep(0.3)
 
     def choose_link(self, fieldname: str, value: str) -> None:
-        """Type a Link field's value in full and leave the field: Frappe checks the link and keeps it."""
+        """Type a Link field's value and pick it from the drop-down; if the drop-down is slow, close it
+        (Escape) and leave the field, which Frappe validates and keeps. Never Tab or Enter blindly: a
+        highlighted "Create a new …" entry would open another form."""
         element = self.field_input(fieldname)
         element.click()
         element.send_keys(Keys.CONTROL, "a")
         element.send_keys(value)
-        time.sleep(0.5)
-        element.send_keys(Keys.TAB)
+        options = (By.XPATH, f"//div[contains(@class, 'frappe-control') and @data-fieldname='{fieldname}']"
+                             f"//ul[@role='listbox' and not(@hidden)]/li[.//strong[normalize-space()='{value}']]")
+        try:
+            WebDriverWait(self.driver, 10).until(EC.element_to_be_clickable(options)).click()
+        except TimeoutException:
+            element.send_keys(Keys.ESCAPE)
+            self.js("arguments[0].blur()", element)
         self.wait_until("return cur_frm.doc[arguments[0]] === arguments[1]", fieldname, value,
                         what=f"{fieldname} set to {value!r}")
 

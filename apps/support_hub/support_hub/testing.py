@@ -78,12 +78,14 @@ WEBHOOK_SECRET = "s3cret-token"
 
 
 def configure_telegram(fake, **overrides) -> None:
-    """Telegram Settings pointing at a fake Bot API server (a real HTTP server on 127.0.0.1)."""
+    """Telegram Settings pointing at a fake Bot API server (a real HTTP server on 127.0.0.1), with every
+    setting a test relies on stated (the HTTP layer's tests configure the same site differently)."""
     from support_hub.fakes.telegram import TOKEN
 
     settings = frappe.get_single("Telegram Settings")
     settings.update(
         {"enabled": 1, "bot_token": TOKEN, "api_base_url": fake.url, "team_chat_id": str(TEAM_CHAT),
-         "manager_chat_id": str(MANAGER_CHAT), "webhook_secret": WEBHOOK_SECRET, "alert_language": "en", **overrides}
+         "manager_chat_id": str(MANAGER_CHAT), "webhook_secret": WEBHOOK_SECRET, "alert_language": "en",
+         "alert_ratings": 1, **overrides}
     )
     settings.save(ignore_permissions=True)

@@ -64,8 +64,11 @@ class FakeTelegram:
         self._outage = False
         self._delay = 0.0
         self._closing = False
-        self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1000)
+        # Like Telegram's, ids are large and never start over: a site that keeps the updates of an
+        # earlier run (its dedupe table) must not take a new run's updates for repeats.
+        base = time.time_ns() // 1_000_000 % 1_000_000_000
+        self._update_ids = itertools.count(base)
+        self._message_ids = itertools.count(base)
         self._callback_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._cond = threading.Condition()
