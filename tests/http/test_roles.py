@@ -4,7 +4,8 @@ import pytest
 
 
 @pytest.mark.parametrize("role_fixture, can_list_tickets", [
-    ("agent", True), ("manager", True), ("website_user", False), ("guest", False),
+    # a claims officer lists tickets too, only those with a claim (test_claims_officer_scope.py)
+    ("agent", True), ("manager", True), ("claims_officer", True), ("website_user", False), ("guest", False),
 ])
 def test_ticket_list_by_role(request, role_fixture, can_list_tickets):
     session = request.getfixturevalue(role_fixture)

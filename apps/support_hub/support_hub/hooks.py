@@ -24,9 +24,14 @@ override_doctype_class = {
     "Email Account": "support_hub.intake.email.SupportEmailAccount",
 }
 
-permission_query_conditions = {"Claim": "support_hub.claims.permissions.query_conditions"}
+permission_query_conditions = {
+    "Claim": "support_hub.claims.permissions.query_conditions",
+    # A Claims Officer reads only the tickets claims were raised from.
+    "Ticket": "support_hub.claims.ticket_scope.query_conditions",
+}
 has_permission = {
     "Claim": "support_hub.claims.permissions.has_permission",
+    "Ticket": "support_hub.claims.ticket_scope.has_permission",
     # A number card that shows a manager-only report's figures is for those who may open that report.
     "Number Card": "support_hub.reports.cards.number_card_permission",
 }
