@@ -136,6 +136,60 @@ def test_first_hello_is_not_taken_for_an_account_id(store):
     assert store.active_account(100) is None
 
 
+def test_a_greeting_instead_of_an_account_id_gets_help_on_signing_in(store):
+    chat = Chat(store)
+    chat.send("/start")
+    for greeting in ("Здравствуйте!", "Здравствуйте", "Добрый день, не могу войти", "hello"):
+        chat.send(greeting)
+        assert "не найден" not in chat.text(), greeting
+        assert "войдите" in chat.text() and "ID аккаунта" in chat.text(), greeting
+        assert chat.state().step is Step.AWAIT_ACCOUNT
+    chat.send("ACC-9999")  # something that looks like an ID is still looked up
+    assert "не найден" in chat.text()
+    chat.send("ACC-1001")
+    assert store.active_account(100) == "ACC-1001"
+
+
+@pytest.mark.parametrize("command", ["/status", "/start", "/help", "/new", "/my", "/menu", "/whatever", "/my@bot"])
+def test_commands_are_never_ticket_text(store, command):
+    chat = registered(store)
+    chat.send("/new")
+    chat.press("Другое")
+    assert chat.state().step is Step.DESCRIBE
+    chat.send(command)  # while the bot waits for a description
+    assert store.tickets == {}
+    assert chat.text() and "создана" not in chat.text()
+    chat.send("/new")
+    chat.press("Другое")
+    chat.send("Не работает сайт")
+    (number,) = store.tickets
+    chat.send(command)  # with an open ticket: still not a message of it
+    assert store.tickets[number].messages == [("Не работает сайт", ())]
+    assert "Добавлено" not in chat.text()
+
+
+def test_status_and_my_list_tickets_new_starts_one(store):
+    chat = registered(store)
+    chat.send("/new")
+    assert chat.labels()[:3] == TOPICS
+    chat.press("Другое")
+    chat.send("Акт не пришёл")
+    (number,) = store.tickets
+    for command in ("/status", "/my"):
+        chat.send(command)
+        assert number in chat.text() and "Акт не пришёл" in chat.text()
+    chat.send("/help")
+    assert "/new" in chat.text() and "/my" in chat.text()
+
+
+def test_commands_before_sign_in_ask_for_the_account(store):
+    chat = Chat(store)
+    for command in ("/status", "/new", "/my", "/help"):
+        chat.send(command)
+        assert "ID аккаунта" in chat.text() and "не найден" not in chat.text()
+    assert store.tickets == {} and store.active_account(100) is None
+
+
 def test_start_deep_link_registers_in_one_step(store):
     chat = Chat(store)
     chat.send("/start ACC-2002")

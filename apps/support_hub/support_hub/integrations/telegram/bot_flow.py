@@ -239,21 +239,33 @@ class _Turn:
             self.on_button(self.incoming.callback_data, account)
             return
         text = (self.incoming.text or "").strip()
-        if text.startswith("/"):
+        if text.startswith("/") and not self.incoming.attachments:
+            # A command is never ticket text, whatever step the chat is at.
             command, _, argument = text.partition(" ")
-            command = command.split("@")[0].lower()  # /start@support_bot in groups
-            if command == "/start":
-                return self.on_start(argument.strip(), account)
-            if command in ("/menu", "/help", "/cancel"):
-                if account is None:
-                    return self.ask_for_account()
-                self._reset()
-                return self.show_menu(account)
+            return self.on_command(command.split("@")[0].lower(), argument.strip(), account)
         if account is None:
             if self.state.step is Step.AWAIT_ACCOUNT and text and not self.incoming.attachments:
+                if _looks_like_chatter(text):
+                    return self.ask_for_account("sign_in_help")
                 return self.try_account(text)
             return self.ask_for_account()
         self.on_message(text, account)
+
+    def on_command(self, command: str, argument: str, account: str | None) -> None:
+        if command == "/start":
+            return self.on_start(argument, account)
+        if account is None:
+            return self.ask_for_account("sign_in_help")
+        self._reset()
+        if command == "/new":
+            return self.start_ticket()
+        if command in ("/my", "/status"):
+            return self.list_tickets(account)
+        if command == "/help":
+            return self.show_menu(account, "help")
+        if command in ("/menu", "/cancel"):
+            return self.show_menu(account)
+        self.show_menu(account, "unknown_command")
 
     def on_start(self, payload: str, account: str | None) -> None:
         if account:
@@ -267,6 +279,8 @@ class _Turn:
         step = self.state.step
         plain_text = bool(text) and not self.incoming.attachments
         if step is Step.AWAIT_ACCOUNT and plain_text:
+            if _looks_like_chatter(text):
+                return self.say("add_account_prompt", hint=self._hint())
             return self.try_account(text)
         if step is Step.AWAIT_COMMENT and plain_text:
             return self.save_comment(text)
@@ -540,6 +554,23 @@ def _menu_buttons(lang: str) -> tuple[tuple[Button, ...], ...]:
     )
 
 
+# What people type when they first meet a bot instead of an account ID.
+_GREETINGS = frozenset(
+    {"привет", "здравствуйте", "здравствуй", "добрый день", "доброе утро", "добрый вечер", "алло", "помогите",
+     "hi", "hello", "hey", "help", "good morning", "good afternoon", "good evening"}
+)
+
+
+def _looks_like_chatter(text: str) -> bool:
+    """True for a greeting or a sentence rather than an account ID (short codes, usually with digits):
+    the customer gets help on signing in instead of "ID «Здравствуйте!» not found"."""
+    text = text.strip()
+    if any(ch.isdigit() for ch in text):
+        return False
+    words = text.strip("!?.,;:)( ").lower()
+    return words in _GREETINGS or any(ch.isspace() for ch in text) or text[-1:] in "!?"
+
+
 def _esc(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
@@ -554,6 +585,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "register_prompt": "👋 Здравствуйте! Это бот службы поддержки.\n\n"
         "Чтобы начать, отправьте ваш <b>ID аккаунта</b>. {hint}",
         "account_hint": "Его можно найти в личном кабинете в разделе «Профиль» или в договоре.",
+        "sign_in_help": "👋 Здравствуйте! Чтобы написать в поддержку, сначала войдите: отправьте одним сообщением "
+        "только ваш <b>ID аккаунта</b> — короткий код, обычно с цифрами. {hint}",
         "unknown_account": "❌ ID аккаунта <code>{account}</code> не найден. Проверьте его и отправьте ещё раз.\n{hint}",
         "registered": "✅ Готово! Аккаунт <code>{account}</code> ({customer}) подключён.\n\nЧем можем помочь?",
         "account_added": "✅ Аккаунт <code>{account}</code> ({customer}) добавлен и выбран активным.",
@@ -562,6 +595,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "logged_out": "Вы вышли из всех аккаунтов. Чтобы снова пользоваться ботом, отправьте ID аккаунта. {hint}",
         "welcome_back": "С возвращением! Активный аккаунт: <code>{account}</code>.",
         "menu": "Выберите действие:",
+        "help": "Команды: /new — новая заявка, /my — мои заявки и их статусы, /menu — меню.\n"
+        "Все сообщения, кроме команд, попадают в открытую заявку.\n\nВыберите действие:",
+        "unknown_command": "Такой команды нет. Команды: /new — новая заявка, /my — мои заявки, /help — помощь.\n\n"
+        "Выберите действие:",
         "no_open_ticket": "У вас нет открытой заявки. Чтобы написать в поддержку, создайте заявку.",
         "no_tickets": "Активных заявок нет.",
         "choose_topic": "Выберите тему обращения:",
@@ -608,6 +645,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "register_prompt": "👋 Hello! This is the support bot.\n\nTo begin, send your <b>account ID</b>. {hint}",
         "account_hint": "You can find it in your customer portal under “Profile”, or in your contract.",
+        "sign_in_help": "👋 Hello! To write to support, please sign in first: send just your <b>account ID</b> "
+        "in one message — a short code, usually with digits. {hint}",
         "unknown_account": "❌ Account ID <code>{account}</code> was not found. Please check it and send it again.\n"
         "{hint}",
         "registered": "✅ Done! Account <code>{account}</code> ({customer}) is connected.\n\nHow can we help?",
@@ -617,6 +656,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "logged_out": "You are logged out of all accounts. To use the bot again, send an account ID. {hint}",
         "welcome_back": "Welcome back! Active account: <code>{account}</code>.",
         "menu": "Choose an action:",
+        "help": "Commands: /new — a new ticket, /my — my tickets and their statuses, /menu — the menu.\n"
+        "Every message except commands goes into your open ticket.\n\nChoose an action:",
+        "unknown_command": "There is no such command. Commands: /new — a new ticket, /my — my tickets, "
+        "/help — help.\n\nChoose an action:",
         "no_open_ticket": "You have no open ticket. To write to support, create a ticket.",
         "no_tickets": "You have no active tickets.",
         "choose_topic": "Choose the topic of your request:",
