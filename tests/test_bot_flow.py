@@ -14,6 +14,8 @@ from support_hub.integrations.telegram.bot_flow import (
     handle,
     inline_keyboard,
     rating_request,
+    bot_commands,
+    reply_markup_json,
 )
 
 ACCOUNTS = {"ACC-1001": "ООО Ромашка", "ACC-2002": "ACME Ltd", "ACC-3003": "Horns & Hooves"}
@@ -31,6 +33,7 @@ class Chat:
         self.chat_id = chat_id
         self.config = config
         self.buttons = {}
+        self.keyboard = set()  # the persistent menu: its buttons send their label as a message
         self.last = []
 
     def _run(self, incoming):
@@ -40,6 +43,7 @@ class Chat:
             for row in reply.buttons:
                 for button in row:
                     self.buttons[button.text] = button.data
+            self.keyboard.update(label for row in reply.keyboard for label in row)
         return self.last
 
     def send(self, text=None, *attachments, update_id=None):
@@ -47,6 +51,10 @@ class Chat:
         return self._run(Incoming(update_id, self.chat_id, self.chat_id, text, None, tuple(attachments)))
 
     def press(self, label):
+        if label not in self.buttons and label in self.keyboard:
+            return self.send(label)
+        if label not in self.buttons:
+            self.send("/menu")  # the customer opens the menu to find the button (e.g. Profile)
         return self._run(Incoming(next(self.update_ids), self.chat_id, self.chat_id, None, self.buttons[label]))
 
     def text(self):
@@ -54,6 +62,9 @@ class Chat:
 
     def labels(self):
         return [b.text for r in self.last for row in r.buttons for b in row]
+
+    def keyboard_labels(self):
+        return [label for r in self.last for row in r.keyboard for label in row]
 
     def state(self):
         return self.store.get_state(self.chat_id)
@@ -96,7 +107,7 @@ def test_registration_asks_for_account_id_with_a_hint(store):
     assert chat.state().step is Step.AWAIT_ACCOUNT
     chat.send("ACC-1001")
     assert "ООО Ромашка" in chat.text()
-    assert chat.labels() == ["📝 Создать заявку", "📋 Мои активные заявки", "👤 Профиль"]
+    assert chat.keyboard_labels() == ["📝 Новая заявка", "📋 Мои заявки"]  # the persistent menu
     assert store.active_account(100) == "ACC-1001"
     assert store.list_accounts(100) == ["ACC-1001"]
 
@@ -202,7 +213,7 @@ def test_start_deep_link_registers_in_one_step(store):
 def test_english_texts(store):
     chat = registered(store, lang="en")
     assert "ACC-1001" in chat.text() and "How can we help?" in chat.text()
-    assert chat.labels() == ["📝 Create ticket", "📋 My active tickets", "👤 Profile"]
+    assert chat.keyboard_labels() == ["📝 New ticket", "📋 My tickets"]
 
 
 def test_custom_account_hint(store):
@@ -216,7 +227,7 @@ def test_custom_account_hint(store):
 
 def test_create_ticket_with_topic_then_messages_go_to_it(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     assert chat.labels() == TOPICS + ["⬅️ Меню"]
     chat.press("Бухгалтерия и документы")
     assert "Бухгалтерия и документы" in chat.text()
@@ -241,7 +252,7 @@ def test_create_ticket_with_topic_then_messages_go_to_it(store):
 
 def test_voice_message_goes_into_the_ticket(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     chat.send(None, voice())  # a voice message alone may open the ticket
     (ticket,) = store.tickets.values()
@@ -254,7 +265,7 @@ def test_voice_message_goes_into_the_ticket(store):
 
 def test_typing_instead_of_choosing_a_topic_asks_again(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.send("у меня проблема")
     assert "Сначала выберите тему" in chat.text()
     assert chat.labels()[:3] == TOPICS
@@ -264,7 +275,7 @@ def test_typing_instead_of_choosing_a_topic_asks_again(store):
 def test_without_topics_the_description_comes_at_once(store):
     store.topics = []
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     assert "Опишите проблему" in chat.text()
     chat.send("Help")
     (ticket,) = store.tickets.values()
@@ -273,14 +284,14 @@ def test_without_topics_the_description_comes_at_once(store):
 
 def test_closed_ticket_takes_no_more_messages(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     chat.send("Первое")
     (number,) = store.tickets
     store.close_ticket(number)
     chat.send("Ещё вопрос")
     assert "нет открытой заявки" in chat.text()
-    assert "📝 Создать заявку" in chat.labels()
+    assert "📝 Новая заявка" in chat.labels()
     assert len(store.tickets[number].messages) == 1
 
 
@@ -293,27 +304,27 @@ def test_registered_without_ticket_gets_the_menu(store):
 
 def test_my_active_tickets(store):
     chat = registered(store)
-    chat.press("📋 Мои активные заявки")
+    chat.press("📋 Мои заявки")
     assert "Активных заявок нет" in chat.text()
     for subject in ("Сайт <лежит>", "Акт"):
-        chat.press("📝 Создать заявку")
+        chat.press("📝 Новая заявка")
         chat.press("Другое")
         chat.send(subject)
     first, second = sorted(store.tickets)
     store.tickets[first].status = "Waiting for Customer"
-    chat.press("📋 Мои активные заявки")
+    chat.press("📋 Мои заявки")
     text = chat.text()
     assert f"№ {first}</b> — Сайт &lt;лежит&gt; — Waiting for Customer" in text
     assert f"№ {second}</b> — Акт — Open ✏️" in text  # messages go to the latest
     assert text.index(second) < text.index(first)
     store.close_ticket(second)
-    chat.press("📋 Мои активные заявки")
+    chat.press("📋 Мои заявки")
     assert second not in chat.text()
 
 
 def test_unsupported_message_in_a_ticket(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     chat.send("")  # a sticker: no text, no file
     assert "не поддерживаются" in chat.text()
@@ -325,7 +336,7 @@ def test_unsupported_message_in_a_ticket(store):
 
 def test_oversized_file_is_refused_and_not_attached(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     chat.send(None, document(25 * MB, name="dump <1>.zip"))
     assert "«dump &lt;1&gt;.zip» слишком большой (25 МБ)" in chat.text()
@@ -340,7 +351,7 @@ def test_oversized_file_is_refused_and_not_attached(store):
 def test_file_limit_is_configurable(store):
     chat = registered(store)
     chat.config = BotConfig(max_file_bytes=1 * MB)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     chat.send("Скрин", photo(size=2 * MB))
     assert "до 1 МБ" in chat.text()
@@ -353,7 +364,7 @@ def test_files_to_download_only_for_what_will_be_kept(store):
     chat = registered(store)
     incoming = Incoming(1001, 100, 100, "x", None, (photo(), document(25 * MB)))
     assert files_to_download(store, incoming) == []  # signed in, but no ticket to put them in
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     assert files_to_download(store, incoming) == []  # choosing a topic: the message is not kept
     chat.press("Другое")
     assert files_to_download(store, incoming) == [photo()]
@@ -430,7 +441,7 @@ def test_language_switch(store):
     chat.press("🌐 English")
     assert "Language: English" in chat.text()
     chat.press("⬅️ Menu")
-    assert chat.labels() == ["📝 Create ticket", "📋 My active tickets", "👤 Profile"]
+    assert chat.labels() == ["📝 New ticket", "📋 My tickets", "👤 Profile"]
     assert chat.state().lang == "en"
 
 
@@ -438,7 +449,7 @@ def test_language_switch(store):
 
 
 def open_ticket(chat, store):
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     chat.send("Не работает")
     return store.ticket_of_chat(chat.chat_id)
@@ -515,7 +526,7 @@ def test_rating_works_after_logout(store):
 
 def test_duplicate_update_is_processed_once(store):
     chat = registered(store)
-    chat.press("📝 Создать заявку")
+    chat.press("📝 Новая заявка")
     chat.press("Другое")
     first = chat.send("Раз", update_id=777)
     again = chat.send("Раз", update_id=777)
@@ -529,3 +540,38 @@ def test_state_survives_serialisation(store):
     state = store.get_state(100)
     assert ChatState.from_dict(state.to_dict()) == state
     assert ChatState.from_dict({"step": "idle", "unknown_future_field": 1}).step is Step.IDLE
+
+
+# --- the way back: persistent menu, command list ---------------------------------------------------
+
+
+def test_the_persistent_menu_comes_after_sign_in_and_after_a_ticket_is_filed(store):
+    chat = registered(store)
+    markup = reply_markup_json(chat.last[-1])
+    assert markup == {"keyboard": [[{"text": "📝 Новая заявка"}, {"text": "📋 Мои заявки"}]],
+                      "resize_keyboard": True, "is_persistent": True}
+    chat.send("📝 Новая заявка")
+    assert chat.labels()[:3] == TOPICS
+    chat.press("Другое")
+    chat.send("📋 Мои заявки")  # typed while the bot waits for a description: the list, not a ticket
+    assert store.tickets == {} and "Активных заявок нет" in chat.text()
+    chat.send("/new")
+    chat.press("Другое")
+    chat.send("Не открывается отчёт")
+    (number,) = store.tickets
+    assert number in chat.text() and chat.keyboard_labels() == ["📝 Новая заявка", "📋 Мои заявки"]
+    chat.send("📋 Мои заявки")  # with an open ticket: not a message of it either
+    assert store.tickets[number].messages == [("Не открывается отчёт", ())] and number in chat.text()
+
+
+def test_the_menu_labels_of_either_language_work(store):
+    chat = registered(store)
+    chat.send("📋 My tickets")
+    assert "Активных заявок нет" in chat.text()
+
+
+def test_command_list_in_russian_and_english():
+    ru, en = bot_commands("ru"), bot_commands("en")
+    assert [c["command"] for c in ru] == [c["command"] for c in en] == ["new", "my", "status", "help"]
+    assert ru[0]["description"] == "Новая заявка" and en[0]["description"] == "New ticket"
+    assert all(1 <= len(c["description"]) <= 256 for c in ru + en)  # Telegram's limits

@@ -73,20 +73,20 @@ async def talk(fake, store):
     await until(sent(2))
     menu = fake.sent[-1]
     assert "ООО Ромашка" in menu["text"] and menu["parse_mode"] == "HTML"
-    assert [row[0]["text"] for row in menu["reply_markup"]["inline_keyboard"]] == [
-        "📝 Создать заявку",
-        "📋 Мои активные заявки",
-        "👤 Профиль",
-    ]
+    # The persistent menu under the input field, as a reply keyboard.
+    keyboard = menu["reply_markup"]
+    assert [b["text"] for row in keyboard["keyboard"] for b in row] == ["📝 Новая заявка", "📋 Мои заявки"]
+    assert keyboard["is_persistent"] and keyboard["resize_keyboard"]
 
-    fake.press(CHAT, "📝 Создать заявку")
+    fake.press(CHAT, "📝 Новая заявка")  # a reply keyboard button sends its label
     await until(sent(3))
     assert "Выберите тему" in fake.texts(CHAT)[-1]
-    await until(lambda: fake.callback_answers and fake.edits)
-    assert fake.edits[-1]["message_id"] == menu["message_id"]  # the spent keyboard was removed
+    topics = fake.sent[-1]
 
     fake.press(CHAT, "Другое")
     await until(sent(4))
+    await until(lambda: fake.callback_answers and fake.edits)
+    assert fake.edits[-1]["message_id"] == topics["message_id"]  # the spent keyboard was removed
     fake.push_message(CHAT, "Не открывается личный кабинет")
     await until(sent(5))
     (number,) = store.tickets

@@ -45,6 +45,12 @@ def telegram_bot(context):
     frappe.destroy()
     if not (conf.enabled and conf.token):
         raise click.ClickException("Telegram is not enabled, or has no bot token, in Telegram Settings")
+    from support_hub.integrations.telegram.client import TelegramError
+
+    try:
+        telegram_site.register_commands(telegram_site.client(conf))
+    except TelegramError as error:
+        raise click.ClickException(f"Telegram refused the bot's command list: {error}") from None
     app = build_application(
         conf.token,
         lambda: site_store(site, sites_path),

@@ -26,7 +26,7 @@ BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Support Hub", "username
 FILE_LIMIT = 20 * 1024 * 1024
 
 _INT_PARAMS = {"chat_id", "offset", "limit", "timeout", "message_id", "max_connections", "cache_time"}
-_JSON_PARAMS = {"reply_markup", "allowed_updates", "entities", "link_preview_options"}
+_JSON_PARAMS = {"reply_markup", "allowed_updates", "entities", "link_preview_options", "commands"}
 _BOOL_PARAMS = {"drop_pending_updates", "show_alert", "disable_web_page_preview", "disable_notification"}
 
 
@@ -57,6 +57,7 @@ class FakeTelegram:
         self.edits: list[dict] = []
         self.callback_answers: list[dict] = []
         self.webhook: dict = {"url": ""}
+        self.commands: dict[str, list[dict]] = {}  # setMyCommands: language_code ("" = default) -> commands
         self._updates: list[dict] = []
         self._files: dict[str, _StoredFile] = {}
         self._failures: list[_Failure] = []
@@ -287,6 +288,10 @@ class FakeTelegram:
                 for button in row:
                     if button["text"] == button_text:
                         return self.push_callback(chat_id, button["callback_data"], message, user_id=user_id)
+            # A reply keyboard's button sends its label as an ordinary message.
+            for row in (message.get("reply_markup") or {}).get("keyboard", []):
+                if any(button["text"] == button_text for button in row):
+                    return self.push_message(chat_id, button_text, user_id=user_id)
         raise AssertionError(f"no button {button_text!r} in chat {chat_id}; sent: {self.texts(chat_id)}")
 
     def push_callback(
@@ -431,6 +436,19 @@ class FakeTelegram:
         }
         return True
 
+    def _m_setMyCommands(self, params):
+        commands = params.get("commands")
+        if not isinstance(commands, list) or not all(
+            isinstance(c, dict) and c.get("command") and c.get("description") for c in commands
+        ):
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: can't parse commands"}
+        with self._cond:
+            self.commands[params.get("language_code") or ""] = commands
+        return True
+
+    def _m_getMyCommands(self, params):
+        return self.commands.get(params.get("language_code") or "", [])
+
     def _m_deleteWebhook(self, params):
         self.webhook = {"url": ""}
         if params.get("drop_pending_updates"):
@@ -453,7 +471,8 @@ class FakeTelegram:
             "from": BOT_USER,
             "text": text,
         }
-        if reply_markup:
+        if reply_markup and "inline_keyboard" in reply_markup:
+            # Telegram returns inline keyboards with the message; a reply keyboard lives in the client.
             message["reply_markup"] = reply_markup
         return message
 

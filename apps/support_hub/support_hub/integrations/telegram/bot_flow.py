@@ -77,6 +77,9 @@ class Reply:
     chat_id: int
     text: str  # HTML parse mode
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of inline buttons
+    # Rows of a persistent reply keyboard (the menu under the input field); a message carries inline
+    # buttons or this keyboard, not both.
+    keyboard: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,24 @@ def rating_request(store: BotStore, chat_id: int, ticket: str, config: BotConfig
     return Reply(chat_id, _text(state.lang, "rate_prompt", ticket=_esc(ticket)), buttons)
 
 
+def reply_markup_json(reply: Reply) -> dict | None:
+    """Bot API reply_markup JSON for a reply: its inline buttons, or its persistent menu keyboard."""
+    if reply.keyboard:
+        return {"keyboard": [[{"text": label} for label in row] for row in reply.keyboard],
+                "resize_keyboard": True, "is_persistent": True}
+    return inline_keyboard(reply.buttons)
+
+
+def menu_keyboard(lang: str) -> tuple[tuple[str, ...], ...]:
+    """The persistent menu shown under the input field once signed in: the way back from anywhere."""
+    return ((_text(lang, "btn_create"), _text(lang, "btn_tickets")),)
+
+
+def bot_commands(lang: str) -> list[dict[str, str]]:
+    """The command list Telegram shows in the "/" menu (setMyCommands), in one language."""
+    return [{"command": name, "description": _text(lang, "cmd_" + name)} for name in ("new", "my", "status", "help")]
+
+
 def inline_keyboard(buttons: tuple[tuple[Button, ...], ...]) -> dict | None:
     """Bot API reply_markup JSON for the buttons (for TelegramClient.send_message)."""
     if not buttons:
@@ -239,6 +260,9 @@ class _Turn:
             self.on_button(self.incoming.callback_data, account)
             return
         text = (self.incoming.text or "").strip()
+        menu_command = _MENU_COMMANDS.get(text) if not self.incoming.attachments else None
+        if menu_command:  # a label of the persistent menu keyboard, typed in any step
+            return self.on_command(menu_command, "", account)
         if text.startswith("/") and not self.incoming.attachments:
             # A command is never ticket text, whatever step the chat is at.
             command, _, argument = text.partition(" ")
@@ -343,7 +367,9 @@ class _Turn:
             key = "account_exists"
         else:
             key = "account_added" if adding else "registered"
-        self.say(key, _menu_buttons(self.state.lang), account=_esc(account_id), customer=_esc(customer))
+        self.replies.append(Reply(
+            self.chat, _text(self.state.lang, key, account=_esc(account_id), customer=_esc(customer)),
+            keyboard=menu_keyboard(self.state.lang)))
 
     def on_account_button(self, argument: str, account: str) -> None:
         action, _, index = argument.partition(":")
@@ -442,7 +468,8 @@ class _Turn:
             return  # only oversized files came: already told, still waiting for a description
         number = self.store.create_ticket(self.chat, account, self.state.topic, text, files)
         self._reset()
-        self.say("ticket_created", ticket=_esc(number))
+        self.replies.append(Reply(self.chat, _text(self.state.lang, "ticket_created", ticket=_esc(number)),
+                                  keyboard=menu_keyboard(self.state.lang)))
 
     def add_to_ticket(self, ticket: str, text: str) -> None:
         files = self._accepted_files()
@@ -631,8 +658,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment_saved": "Спасибо! Комментарий сохранён.",
         "already_rated": "Эта заявка уже оценена. Спасибо!",
         "thanks": "Спасибо!",
-        "btn_create": "📝 Создать заявку",
-        "btn_tickets": "📋 Мои активные заявки",
+        "btn_create": "📝 Новая заявка",
+        "btn_tickets": "📋 Мои заявки",
         "btn_profile": "👤 Профиль",
         "btn_use": "Выбрать {account}",
         "btn_remove": "✖ Удалить {account}",
@@ -641,6 +668,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn_logout": "🚪 Выйти",
         "btn_menu": "⬅️ Меню",
         "btn_skip": "Пропустить",
+        "cmd_new": "Новая заявка",
+        "cmd_my": "Мои заявки",
+        "cmd_status": "Статусы моих заявок",
+        "cmd_help": "Помощь и меню",
     },
     "en": {
         "register_prompt": "👋 Hello! This is the support bot.\n\nTo begin, send your <b>account ID</b>. {hint}",
@@ -692,8 +723,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment_saved": "Thank you! Your comment is saved.",
         "already_rated": "This ticket has been rated already. Thank you!",
         "thanks": "Thank you!",
-        "btn_create": "📝 Create ticket",
-        "btn_tickets": "📋 My active tickets",
+        "btn_create": "📝 New ticket",
+        "btn_tickets": "📋 My tickets",
         "btn_profile": "👤 Profile",
         "btn_use": "Use {account}",
         "btn_remove": "✖ Remove {account}",
@@ -702,5 +733,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn_logout": "🚪 Log out",
         "btn_menu": "⬅️ Menu",
         "btn_skip": "Skip",
+        "cmd_new": "New ticket",
+        "cmd_my": "My tickets",
+        "cmd_status": "Status of my tickets",
+        "cmd_help": "Help and menu",
     },
+}
+
+
+# The persistent menu's labels, in every language, and the command each one stands for.
+_MENU_COMMANDS = {
+    TEXTS[lang][key]: command for lang in TEXTS for key, command in (("btn_create", "/new"), ("btn_tickets", "/my"))
 }

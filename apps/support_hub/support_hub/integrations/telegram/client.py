@@ -167,6 +167,13 @@ class TelegramClient:
         }
         return bool(self.call("setWebhook", params))
 
+    def set_my_commands(self, commands: list[dict[str, str]], language_code: str | None = None) -> bool:
+        """The bot's "/" command list; for users whose app speaks `language_code`, or everyone else (None)."""
+        params: dict[str, Any] = {"commands": commands}
+        if language_code:
+            params["language_code"] = language_code
+        return bool(self.call("setMyCommands", params))
+
     def delete_webhook(self, drop_pending_updates: bool = False) -> bool:
         return bool(self.call("deleteWebhook", {"drop_pending_updates": drop_pending_updates}))
 

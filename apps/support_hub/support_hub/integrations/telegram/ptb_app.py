@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -92,7 +92,10 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
     )
 
 
-def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if reply.keyboard:
+        rows = [[KeyboardButton(label) for label in row] for row in reply.keyboard]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(

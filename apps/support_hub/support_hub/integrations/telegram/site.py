@@ -46,6 +46,15 @@ def _configured_client(conf: frappe._dict) -> TelegramClient:
     return telegram
 
 
+def register_commands(telegram: TelegramClient) -> None:
+    """Telegram's "/" menu for the bot: Russian for Russian-speaking apps, English for everyone else.
+    Part of every start-up (webhook registration, long polling), so the list follows the code."""
+    from support_hub.integrations.telegram.bot_flow import bot_commands
+
+    telegram.set_my_commands(bot_commands("ru"), language_code="ru")
+    telegram.set_my_commands(bot_commands("en"))
+
+
 def _webhook_state(telegram: TelegramClient) -> dict:
     bot = telegram.get_me()
     info = telegram.get_webhook_info()
@@ -60,6 +69,7 @@ def point_webhook_here(url: str | None = None) -> dict:
     if not conf.webhook_secret:
         raise NotConfigured("Telegram Settings have no webhook secret: the webhook would refuse every update")
     telegram.set_webhook(url or frappe.utils.get_url(f"/api/method/{WEBHOOK_METHOD}"), conf.webhook_secret)
+    register_commands(telegram)
     return _webhook_state(telegram)
 
 
@@ -67,4 +77,5 @@ def stop_webhook() -> dict:
     """Stop webhook deliveries, so `bench support-hub-telegram` can poll; returns what Telegram now has."""
     telegram = _configured_client(settings())
     telegram.delete_webhook()
+    register_commands(telegram)
     return _webhook_state(telegram)

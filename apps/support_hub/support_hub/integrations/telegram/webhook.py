@@ -15,7 +15,7 @@ from frappe import _
 from telegram import Update
 
 from support_hub.integrations.telegram import outbox, site
-from support_hub.integrations.telegram.bot_flow import BotConfig, files_to_download, handle, inline_keyboard
+from support_hub.integrations.telegram.bot_flow import BotConfig, files_to_download, handle, reply_markup_json
 from support_hub.integrations.telegram.client import FileTooLarge, TelegramError, secret_token_matches
 from support_hub.integrations.telegram.customer_store import FrappeBotStore
 from support_hub.integrations.telegram.ptb_app import to_incoming
@@ -68,7 +68,7 @@ def process(incoming, conf=None) -> list[str]:
     queued = []
     for number, reply in enumerate(handle(store, incoming, config)):
         row = outbox.queue(f"bot-reply|{incoming.update_id}|{number}", reply.chat_id, reply.text, "Bot Reply",
-                           reply_markup=inline_keyboard(reply.buttons))
+                           reply_markup=reply_markup_json(reply))
         if row:
             queued.append(row)
     return queued

@@ -59,7 +59,7 @@ class TestTelegramCustomerBot(FrappeTestCase):
     def sign_in_and_open_ticket(self, chat=CHAT) -> str:
         self.deliver(self.fake.message_update(chat, "Здравствуйте"))
         self.deliver(self.fake.message_update(chat, ACCOUNT))
-        self.deliver(self.fake.press(chat, "📝 Создать заявку"))
+        self.deliver(self.fake.press(chat, "📝 Новая заявка"))
         self.deliver(self.fake.press(chat, "Payroll"))
         self.deliver(self.fake.message_update(chat, "Не пришла зарплата за март"))
         return frappe.db.get_value("Ticket", {"telegram_chat_id": str(chat)}, "name", order_by="creation desc")
@@ -77,6 +77,9 @@ class TestTelegramCustomerBot(FrappeTestCase):
         doc = frappe.get_doc("Ticket", ticket)
         self.assertEqual((doc.channel, doc.topic, doc.customer_type), ("Telegram", "Payroll", "Contact"))
         self.assertIn(ticket, self.last_text())
+        # The filed ticket's message brings the persistent menu, which works at any step.
+        self.assertEqual(self.fake.sent[-1]["reply_markup"]["keyboard"],
+                         [[{"text": "📝 Новая заявка"}, {"text": "📋 Мои заявки"}]])
 
         voice = b"OggS\x00\x02" + bytes(range(256)) * 8
         self.deliver(self.fake.push_voice(CHAT, voice))

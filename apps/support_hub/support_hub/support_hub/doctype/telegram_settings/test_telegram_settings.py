@@ -37,6 +37,21 @@ class TestTelegramWebhookRegistration(FrappeTestCase):
         self.assertEqual(site.stop_webhook()["url"], "")
         self.assertEqual(self.fake.webhook["url"], "")
 
+    def test_the_command_list_is_registered_in_russian_and_english(self):
+        site.point_webhook_here()
+        ru = [(c["command"], c["description"]) for c in self.fake.commands["ru"]]
+        default = [(c["command"], c["description"]) for c in self.fake.commands[""]]
+        self.assertIn(("new", "Новая заявка"), ru)
+        self.assertIn(("my", "Мои заявки"), ru)
+        self.assertIn(("new", "New ticket"), default)
+        self.assertEqual([c for c, _ in ru], [c for c, _ in default])
+        # Long polling starts the same way (`bench support-hub-telegram` registers before polling).
+        self.fake.commands.clear()
+        site.stop_webhook()
+        self.assertEqual(set(self.fake.commands), {"ru", ""})
+        calls = [params.get("language_code") for method, params in self.fake.calls if method == "setMyCommands"]
+        self.assertEqual(calls, ["ru", None, "ru", None])  # once per start-up, each language once
+
     def test_a_url_given_behind_a_proxy_is_used(self):
         site.point_webhook_here("https://desk.example/api/method/support_hub.api.telegram.webhook")
         self.assertEqual(self.fake.webhook["url"], "https://desk.example/api/method/support_hub.api.telegram.webhook")
