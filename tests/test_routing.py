@@ -137,16 +137,65 @@ def test_validate_rule():
     assert validate_rule(PAYROLL, ["anna@x.ru"]) == []
     assert validate_rule(BANK, []) == []
     problems = validate_rule(RoutingRule("Empty", [" "]), ["anna@x.ru"])
-    assert "no keywords" in problems and any(p.startswith("no action") for p in problems)
+    assert any(p.startswith("no keywords and no conditions") for p in problems)
+    assert any(p.startswith("no action") for p in problems)
     assert validate_rule(PAYROLL, ["other@x.ru"]) == ["unknown user anna@x.ru"]
     assert validate_rule(RoutingRule("Punct", ["?!"], set_priority="Low"), []) == ["keyword «?!» has no words"]
     bad = RoutingRule("Bad team", ["x"], assign_to_team="T", team_strategy="Random")
     assert validate_rule(bad, []) == ["unknown team strategy Random"]
 
 
-def test_rule_without_keywords_never_matches():
+def test_rule_without_keywords_or_conditions_never_matches():
     rules = compile_rules([RoutingRule("Nothing", [], set_priority="Low")])
     assert route(rules, ticket("anything at all")) is None
+
+
+def test_rule_without_keywords_is_valid_with_a_condition():
+    for condition in ({"channel": "Phone"}, {"ticket_type": "Bug"}, {"topic": "HR"}, {"customer": "Acme"}):
+        assert validate_rule(RoutingRule("By condition", [], set_priority="Low", **condition), []) == []
+    assert validate_rule(RoutingRule("Neither", ["  "], set_priority="Low"), []) == [
+        "no keywords and no conditions: give keywords, or a channel, ticket type, topic or customer"]
+
+
+def test_rule_by_conditions_alone_matches_any_text_and_explains():
+    phone = RoutingRule("Phone", [], channel="Phone", add_tags=("входящий",), order=15)
+    vip = RoutingRule("VIP", [], customer="Acme", ticket_type="Bug", assign_to_team="VIP desk", order=16)
+    rules = compile_rules([PAYROLL, phone, vip])
+    d = route(rules, ticket("", channel="Phone"))
+    assert d.rule == "Phone" and d.add_tags == ("входящий",) and d.why == "channel = Phone"
+    assert d.matched_field is None and d.assigned_by is None
+    d = route(rules, ticket("Привет", channel="Email", customer="Acme", ticket_type="Bug"))
+    assert d.rule == "VIP" and d.why == "ticket type = Bug, customer = Acme" and d.assign_to_team == "VIP desk"
+    assert route(rules, ticket("Привет", channel="Email", customer="Acme")) is None  # every condition must hold
+    # order still decides: an earlier keyword rule wins, a later one loses to the condition rule
+    assert route(rules, ticket("зарплата", channel="Phone")).rule == "Payroll"
+    late = RoutingRule("Late payroll", ["зарплата"], set_priority="High", order=50)
+    assert route(compile_rules([late, phone]), ticket("зарплата", channel="Phone")).rule == "Phone"
+
+
+def test_a_keyword_rule_with_conditions_explains_both():
+    rule = RoutingRule("Email payroll", ["зарплата"], channel="Email", set_priority="High")
+    assert route(compile_rules([rule]), ticket("зарплаты", channel="Email")).why == "«зарплаты» ~ «зарплата»; channel = Email"
+
+
+_CONDITION_VALUES = st.sampled_from([None, "A", "B"])
+
+
+@given(
+    rule_conditions=st.fixed_dictionaries({k: _CONDITION_VALUES for k in ("channel", "ticket_type", "topic", "customer")}),
+    ticket_values=st.fixed_dictionaries({k: _CONDITION_VALUES for k in ("channel", "ticket_type", "topic", "customer")}),
+    text=st.text(max_size=30),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_keywordless_rule_matches_exactly_when_every_set_condition_holds(rule_conditions, ticket_values, text):
+    rule = RoutingRule("R", [], set_priority="Low", **rule_conditions)
+    decision = route(compile_rules([rule]), ticket(text, **ticket_values))
+    set_conditions = {k: v for k, v in rule_conditions.items() if v is not None}
+    expected = bool(set_conditions) and all(ticket_values[k] == v for k, v in set_conditions.items())
+    assert (decision is not None) == expected
+    assert (validate_rule(rule, []) == []) == bool(set_conditions)
+    if decision is not None:
+        assert decision.rule == "R" and all(f"= {v}" in decision.why for v in set_conditions.values())
 
 
 # ----- team assignment --------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 """Routing rules: the first enabled rule (in order) whose conditions and keywords match a new ticket
 decides its assignee, type, topic, priority and tags.
 
+A rule may have no keywords when it has at least one condition (channel, ticket type, topic,
+customer): "every Phone ticket", "every ticket of customer Acme". It then matches on its conditions
+alone. A rule with neither would match every ticket and is refused.
+
 Keywords match in any word form (see wordforms). Rules are compiled once: every keyword becomes a
 Phrase and an inverted index maps canonical keys to the rules that could match, so a ticket is only
 checked against rules that share at least one key with its text; 1,000 rules cost about as much as
@@ -26,7 +30,7 @@ TEXT_FIELDS = ("subject", "description", "first_message")
 @dataclass(frozen=True)
 class RoutingRule:
     name: str
-    keywords: Sequence[str]  # words or phrases; any one of them matching is enough
+    keywords: Sequence[str]  # words or phrases; any one of them matching is enough; none: conditions alone
     # Conditions: None means "any".
     channel: str | None = None
     ticket_type: str | None = None
@@ -91,12 +95,35 @@ def _has_action(rule: RoutingRule) -> bool:
     )
 
 
+# The conditions a rule may have, with the words an explanation uses for them.
+CONDITIONS = (("channel", "channel"), ("ticket_type", "ticket type"), ("topic", "topic"), ("customer", "customer"))
+
+
+def conditions_of(rule: RoutingRule) -> list[tuple[str, str]]:
+    """The rule's conditions that are set, as (label, value): [("channel", "Phone")]."""
+    return [(label, getattr(rule, name)) for name, label in CONDITIONS if getattr(rule, name)]
+
+
+def explain_conditions(rule: RoutingRule) -> str:
+    """"channel = Phone, customer = Acme"; empty when the rule has no conditions."""
+    return ", ".join(f"{label} = {value}" for label, value in conditions_of(rule))
+
+
+def _keywords(rule: RoutingRule) -> list[str]:
+    return [k for k in rule.keywords if k and k.strip()]
+
+
+def matches_on_conditions_alone(rule: RoutingRule) -> bool:
+    """A rule without keywords that has at least one condition: it matches every ticket meeting them."""
+    return not _keywords(rule) and bool(conditions_of(rule))
+
+
 def validate_rule(rule: RoutingRule, known_users: Iterable[str]) -> list[str]:
     """Everything wrong with a rule, as sentences for a form; empty when it is usable."""
     problems = []
-    keywords = [k for k in rule.keywords if k and k.strip()]
-    if not keywords:
-        problems.append("no keywords")
+    keywords = _keywords(rule)
+    if not keywords and not conditions_of(rule):
+        problems.append("no keywords and no conditions: give keywords, or a channel, ticket type, topic or customer")
     for keyword in keywords:
         if not Phrase(keyword):
             problems.append(f"keyword «{keyword}» has no words")
@@ -125,9 +152,13 @@ class CompiledRules:
         )  # sorted() is stable: equal order keeps the given order
         self.rules: list[_CompiledRule] = []
         self.index: dict[str, list[int]] = {}
+        self.by_conditions: list[int] = []  # rules without keywords: candidates for every ticket
         for rank, rule in enumerate(ordered):
             phrases = tuple(p for p in (Phrase(k) for k in rule.keywords if k) if p)
             self.rules.append(_CompiledRule(rank, rule, phrases))
+            if matches_on_conditions_alone(rule):
+                self.by_conditions.append(rank)
+                continue
             anchors = set()
             for phrase in phrases:
                 anchors |= phrase.anchor_keys
@@ -138,8 +169,9 @@ class CompiledRules:
         return len(self.rules)
 
     def candidates(self, keys_present: Iterable[str]) -> list[int]:
-        """Ranks of rules that share an anchor key with the text, in evaluation order."""
-        ranks: set[int] = set()
+        """Ranks of rules that share an anchor key with the text, and of the rules without keywords,
+        in evaluation order."""
+        ranks: set[int] = set(self.by_conditions)
         index = self.index
         for key in keys_present:
             hit = index.get(key)
@@ -180,6 +212,24 @@ class _Field:
         return self._words
 
 
+def _decision(rule: RoutingRule, why: str, matched_field: str | None = None,
+              match: MatchInfo | None = None) -> RoutingDecision:
+    return RoutingDecision(
+        rule=rule.name,
+        assign_to_user=rule.assign_to_user,
+        assign_to_team=None if rule.assign_to_user else rule.assign_to_team,
+        team_strategy=rule.team_strategy if rule.assign_to_team and not rule.assign_to_user else None,
+        set_ticket_type=rule.set_ticket_type,
+        set_topic=rule.set_topic,
+        set_priority=rule.set_priority,
+        add_tags=tuple(rule.add_tags),
+        why=why,
+        matched_field=matched_field,
+        assigned_by="rule" if rule.assign_to_user or rule.assign_to_team else None,
+        match=match,
+    )
+
+
 def _rule_decision(compiled: CompiledRules, ticket: TicketText) -> RoutingDecision | None:
     fields = [_Field(name, getattr(ticket, name) or "") for name in TEXT_FIELDS]
     present: set[str] = set()
@@ -190,26 +240,20 @@ def _rule_decision(compiled: CompiledRules, ticket: TicketText) -> RoutingDecisi
         rule = entry.rule
         if not _conditions_hold(rule, ticket):
             continue
+        if not entry.phrases:
+            if matches_on_conditions_alone(rule):  # (a rule with no usable keywords otherwise never matches)
+                return _decision(rule, explain_conditions(rule))
+            continue
         for phrase in entry.phrases:
             if not phrase.could_match(present):
                 continue
             for f in fields:
                 match = phrase.match(f.indexed)
                 if match is not None:
-                    return RoutingDecision(
-                        rule=rule.name,
-                        assign_to_user=rule.assign_to_user,
-                        assign_to_team=None if rule.assign_to_user else rule.assign_to_team,
-                        team_strategy=rule.team_strategy if rule.assign_to_team and not rule.assign_to_user else None,
-                        set_ticket_type=rule.set_ticket_type,
-                        set_topic=rule.set_topic,
-                        set_priority=rule.set_priority,
-                        add_tags=tuple(rule.add_tags),
-                        why=match.explain(f.words()),
-                        matched_field=f.name,
-                        assigned_by="rule" if rule.assign_to_user or rule.assign_to_team else None,
-                        match=match,
-                    )
+                    why = match.explain(f.words())
+                    if conditions_of(rule):
+                        why = f"{why}; {explain_conditions(rule)}"
+                    return _decision(rule, why, f.name, match)
     return None
 
 

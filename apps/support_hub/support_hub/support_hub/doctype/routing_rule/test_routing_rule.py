@@ -159,13 +159,32 @@ class TestRouting(FrappeTestCase):
     def test_bad_rules_are_refused_with_a_clear_message(self):
         with self.assertRaises(frappe.ValidationError) as caught:
             make_rule("Empty", "  \n ", assign_to_user=AGENTS[0])
-        self.assertIn("no keywords", str(caught.exception))
+        self.assertIn("no keywords and no conditions", str(caught.exception))
+        self.assertFalse(frappe.db.exists("Routing Rule", "Empty"))
         with self.assertRaises(frappe.ValidationError) as caught:
             make_rule("No action", "зарплата")
         self.assertIn("no action", str(caught.exception))
         with self.assertRaises(frappe.ValidationError) as caught:
             make_rule("Ghost", "зарплата", assign_to_user="nobody-here@example.com")
         self.assertIn("nobody-here@example.com", str(caught.exception))
+
+    def test_a_rule_by_channel_alone_routes_every_ticket_of_that_channel(self):
+        rule = make_rule("Every call", "", channel="Phone", sequence=100, add_tags="входящий",
+                         assign_to_user=AGENTS[2])
+        try:
+            self.assertEqual(rule.keywords, "")
+            call = make_ticket(subject="Звонок без слов", channel="Phone")
+            self.assertEqual(assignees(call), [AGENTS[2]])
+            self.assertIn("входящий", frappe.get_doc("Ticket", call.name).get_tags())
+            self.assertTrue(any("Routing rule «Every call» (channel = Phone)" in c for c in timeline(call)), timeline(call))
+            # an earlier keyword rule still comes first; other channels are not touched
+            payroll_call = make_ticket(subject="Зарплата по телефону", channel="Phone")
+            self.assertIn(assignees(payroll_call)[0], AGENTS[:2])
+            mail = make_ticket(subject="Письмо без слов", channel="Email")
+            self.assertNotIn("входящий", frappe.get_doc("Ticket", mail.name).get_tags())
+            self.assertEqual(run_test_button("Every call", ""), {"matched": True, "why": "channel = Phone"})
+        finally:
+            frappe.delete_doc("Routing Rule", "Every call", force=True, ignore_permissions=True)
 
     def test_test_button_explains_and_checks_permission(self):
         self.assertEqual(run_test_button("Payroll", "Где мои зарплаты?"), {"matched": True, "why": "«зарплаты» ~ «зарплата»"})
