@@ -3,6 +3,7 @@ import itertools
 import pytest
 
 from support_hub.fakes.bot_store import InMemoryStore
+from support_hub.integrations.telegram import bot_texts
 from support_hub.integrations.telegram.bot_flow import (
     Attachment,
     BotConfig,
@@ -16,6 +17,7 @@ from support_hub.integrations.telegram.bot_flow import (
     rating_request,
     bot_commands,
     reply_markup_json,
+    status_text,
 )
 
 ACCOUNTS = {"ACC-1001": "ООО Ромашка", "ACC-2002": "ACME Ltd", "ACC-3003": "Horns & Hooves"}
@@ -314,8 +316,8 @@ def test_my_active_tickets(store):
     store.tickets[first].status = "Waiting for Customer"
     chat.press("📋 Мои заявки")
     text = chat.text()
-    assert f"№ {first}</b> — Сайт &lt;лежит&gt; — Waiting for Customer" in text
-    assert f"№ {second}</b> — Акт — Open ✏️" in text  # messages go to the latest
+    assert f"№ {first}</b> — Сайт &lt;лежит&gt; — ждёт вашего ответа" in text  # statuses in Russian
+    assert f"№ {second}</b> — Акт — открыта ✏️" in text  # messages go to the latest
     assert text.index(second) < text.index(first)
     store.close_ticket(second)
     chat.press("📋 Мои заявки")
@@ -575,3 +577,53 @@ def test_command_list_in_russian_and_english():
     assert [c["command"] for c in ru] == [c["command"] for c in en] == ["new", "my", "status", "help"]
     assert ru[0]["description"] == "Новая заявка" and en[0]["description"] == "New ticket"
     assert all(1 <= len(c["description"]) <= 256 for c in ru + en)  # Telegram's limits
+
+
+# --- the customer's language -----------------------------------------------------------------------
+
+
+def test_every_text_exists_in_both_languages():
+    assert set(bot_texts.RU) == set(bot_texts.EN)
+    assert all(bot_texts.RU[k].count("{") == bot_texts.EN[k].count("{") for k in bot_texts.RU)
+
+
+def test_every_ticket_status_has_a_russian_and_an_english_name():
+    import json
+    import pathlib
+
+    doctype = pathlib.Path(__file__).parents[1] / "apps/support_hub/support_hub/support_hub/doctype/ticket/ticket.json"
+    field = next(f for f in json.loads(doctype.read_text())["fields"] if f["fieldname"] == "status")
+    for status in filter(None, field["options"].split("\n")):
+        assert "status_" + status in bot_texts.RU and "status_" + status in bot_texts.EN, status
+    assert status_text("ru", "Open") == "открыта" and status_text("en", "Open") == "open"
+    assert status_text("ru", "Something new") == "Something new"
+
+
+def test_an_english_telegram_app_gets_english_from_the_first_message(store):
+    chat = Chat(store, chat_id=300)
+    chat._run(Incoming(next(Chat.update_ids), 300, 300, "/start", language_code="en"))
+    assert "account ID" in chat.text()
+    chat._run(Incoming(next(Chat.update_ids), 300, 300, "ACC-1001", language_code="en"))
+    chat.send("/new")
+    chat.press("Другое")
+    chat.send("Invoice missing")
+    (number,) = store.tickets
+    store.tickets[number].status = "Waiting for Customer"
+    chat.send("/my")
+    assert f"#{number}</b> — Invoice missing — waiting for your reply" in chat.text()
+    assert "Your active tickets" in chat.text()
+
+
+@pytest.mark.parametrize("code", [None, "ru", "de", "uk", "english"])
+def test_any_other_telegram_app_language_gets_russian(store, code):
+    chat = Chat(store, chat_id=301)
+    chat._run(Incoming(next(Chat.update_ids), 301, 301, "/start", language_code=code))
+    assert "ID аккаунта" in chat.text()
+
+
+def test_the_chosen_language_outlasts_the_apps(store):
+    chat = registered(store)  # Russian
+    chat._run(Incoming(next(Chat.update_ids), 100, 100, "/my", language_code="en"))
+    assert "Активных заявок нет" in chat.text()
+    chat._run(Incoming(next(Chat.update_ids), 100, 100, "/start", language_code="en-GB"))
+    assert "С возвращением" in chat.text()

@@ -25,6 +25,7 @@ from enum import Enum
 from typing import Protocol
 
 from support_hub.engine.alerts import RATING_EMOJI
+from support_hub.integrations.telegram.bot_texts import TEXTS
 
 # Telegram's cloud Bot API lets bots download files of at most 20 MB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -64,6 +65,8 @@ class Incoming:
     text: str | None = None  # message text or media caption
     callback_data: str | None = None  # set when an inline button was pressed
     attachments: tuple[Attachment, ...] = ()
+    # The sender's Telegram app language (IETF tag, e.g. "en", "ru", "en-GB"); picks a new chat's language.
+    language_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,11 +187,23 @@ def handle(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONF
     """React to one update. Telegram redelivers updates, so a repeated update_id does nothing."""
     if store.seen_update(incoming.update_id):
         return []
-    state = store.get_state(incoming.chat_id) or ChatState(lang=config.default_lang)
+    state = store.get_state(incoming.chat_id) or ChatState(lang=first_language(incoming, config))
     turn = _Turn(store, incoming, state, config)
     turn.run()
     store.set_state(incoming.chat_id, turn.state)
     return turn.replies
+
+
+def first_language(incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> str:
+    """A new chat's language: English for a Telegram app set to English, else the default (Russian).
+    Later the customer's choice in Profile counts, not the app's."""
+    code = (incoming.language_code or "").lower()
+    return "en" if code == "en" or code.startswith("en-") else config.default_lang
+
+
+def status_text(lang: str, status: str) -> str:
+    """A ticket status as the customer reads it; an unknown status shows as it is."""
+    return TEXTS["en" if lang == "en" else "ru"].get("status_" + status, status)
 
 
 def files_to_download(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> list[Attachment]:
@@ -488,7 +503,8 @@ class _Turn:
         lang = self.state.lang
         lines = [_text(lang, "tickets_header")]
         for t in tickets:
-            line = _text(lang, "ticket_line", ticket=_esc(t.number), subject=_esc(t.subject), status=_esc(t.status))
+            status = status_text(lang, t.status)
+            line = _text(lang, "ticket_line", ticket=_esc(t.number), subject=_esc(t.subject), status=_esc(status))
             lines.append(line + (_text(lang, "current_mark") if t.number == current else ""))
         self.replies.append(Reply(self.chat, "\n".join(lines), _menu_buttons(lang)))
 
@@ -604,141 +620,6 @@ def _esc(value: object) -> str:
 
 def _text(lang: str, key: str, **values: object) -> str:
     return TEXTS["en" if lang == "en" else "ru"][key].format(**values)
-
-
-# Texts are HTML; values are escaped before they are put in.
-TEXTS: dict[str, dict[str, str]] = {
-    "ru": {
-        "register_prompt": "👋 Здравствуйте! Это бот службы поддержки.\n\n"
-        "Чтобы начать, отправьте ваш <b>ID аккаунта</b>. {hint}",
-        "account_hint": "Его можно найти в личном кабинете в разделе «Профиль» или в договоре.",
-        "sign_in_help": "👋 Здравствуйте! Чтобы написать в поддержку, сначала войдите: отправьте одним сообщением "
-        "только ваш <b>ID аккаунта</b> — короткий код, обычно с цифрами. {hint}",
-        "unknown_account": "❌ ID аккаунта <code>{account}</code> не найден. Проверьте его и отправьте ещё раз.\n{hint}",
-        "registered": "✅ Готово! Аккаунт <code>{account}</code> ({customer}) подключён.\n\nЧем можем помочь?",
-        "account_added": "✅ Аккаунт <code>{account}</code> ({customer}) добавлен и выбран активным.",
-        "account_exists": "Аккаунт <code>{account}</code> уже подключён — он выбран активным.",
-        "add_account_prompt": "Отправьте ID аккаунта, который нужно добавить. {hint}",
-        "logged_out": "Вы вышли из всех аккаунтов. Чтобы снова пользоваться ботом, отправьте ID аккаунта. {hint}",
-        "welcome_back": "С возвращением! Активный аккаунт: <code>{account}</code>.",
-        "menu": "Выберите действие:",
-        "help": "Команды: /new — новая заявка, /my — мои заявки и их статусы, /menu — меню.\n"
-        "Все сообщения, кроме команд, попадают в открытую заявку.\n\nВыберите действие:",
-        "unknown_command": "Такой команды нет. Команды: /new — новая заявка, /my — мои заявки, /help — помощь.\n\n"
-        "Выберите действие:",
-        "no_open_ticket": "У вас нет открытой заявки. Чтобы написать в поддержку, создайте заявку.",
-        "no_tickets": "Активных заявок нет.",
-        "choose_topic": "Выберите тему обращения:",
-        "choose_topic_first": "Сначала выберите тему кнопкой ниже.",
-        "describe": "Тема: <b>{topic}</b>.\nОпишите проблему — можно приложить скриншоты, файлы и голосовые сообщения.",
-        "describe_no_topic": "Опишите проблему — можно приложить скриншоты, файлы и голосовые сообщения.",
-        "ticket_created": "✅ Заявка <b>№ {ticket}</b> создана. Все следующие сообщения в этом чате попадут в неё, "
-        "пока она открыта.",
-        "added": "Добавлено в заявку № {ticket}.",
-        "unsupported": "Такие сообщения не поддерживаются: отправьте текст, фото, файл или голосовое сообщение.",
-        "file_too_large": "⚠️ Файл «{name}» слишком большой ({size} МБ): бот принимает файлы до {limit} МБ. "
-        "Отправьте файл поменьше или ссылку на него.",
-        "kind_photo": "фото",
-        "kind_document": "документ",
-        "kind_voice": "голосовое сообщение",
-        "kind_audio": "аудио",
-        "kind_video": "видео",
-        "kind_video_note": "видеосообщение",
-        "tickets_header": "Ваши активные заявки:",
-        "ticket_line": "• <b>№ {ticket}</b> — {subject} — {status}",
-        "current_mark": " ✏️",
-        "profile": "👤 <b>Профиль</b>\nID аккаунтов:\n{accounts}\nЯзык: русский",
-        "account_line": "• <code>{account}</code>",
-        "account_line_active": "• <code>{account}</code> — активный",
-        "switched": "Активный аккаунт: <code>{account}</code>.",
-        "removed": "Аккаунт <code>{account}</code> удалён.",
-        "stale_button": "Эта кнопка уже неактуальна.",
-        "rate_prompt": "Заявка <b>№ {ticket}</b> решена. Оцените, пожалуйста, работу поддержки:",
-        "rating_saved": "Спасибо за оценку {emoji}! Если хотите, напишите комментарий следующим сообщением.",
-        "comment_saved": "Спасибо! Комментарий сохранён.",
-        "already_rated": "Эта заявка уже оценена. Спасибо!",
-        "thanks": "Спасибо!",
-        "btn_create": "📝 Новая заявка",
-        "btn_tickets": "📋 Мои заявки",
-        "btn_profile": "👤 Профиль",
-        "btn_use": "Выбрать {account}",
-        "btn_remove": "✖ Удалить {account}",
-        "btn_add": "➕ Добавить ID аккаунта",
-        "btn_other_lang": "🌐 English",
-        "btn_logout": "🚪 Выйти",
-        "btn_menu": "⬅️ Меню",
-        "btn_skip": "Пропустить",
-        "cmd_new": "Новая заявка",
-        "cmd_my": "Мои заявки",
-        "cmd_status": "Статусы моих заявок",
-        "cmd_help": "Помощь и меню",
-    },
-    "en": {
-        "register_prompt": "👋 Hello! This is the support bot.\n\nTo begin, send your <b>account ID</b>. {hint}",
-        "account_hint": "You can find it in your customer portal under “Profile”, or in your contract.",
-        "sign_in_help": "👋 Hello! To write to support, please sign in first: send just your <b>account ID</b> "
-        "in one message — a short code, usually with digits. {hint}",
-        "unknown_account": "❌ Account ID <code>{account}</code> was not found. Please check it and send it again.\n"
-        "{hint}",
-        "registered": "✅ Done! Account <code>{account}</code> ({customer}) is connected.\n\nHow can we help?",
-        "account_added": "✅ Account <code>{account}</code> ({customer}) is added and now active.",
-        "account_exists": "Account <code>{account}</code> is already connected — it is now active.",
-        "add_account_prompt": "Send the account ID to add. {hint}",
-        "logged_out": "You are logged out of all accounts. To use the bot again, send an account ID. {hint}",
-        "welcome_back": "Welcome back! Active account: <code>{account}</code>.",
-        "menu": "Choose an action:",
-        "help": "Commands: /new — a new ticket, /my — my tickets and their statuses, /menu — the menu.\n"
-        "Every message except commands goes into your open ticket.\n\nChoose an action:",
-        "unknown_command": "There is no such command. Commands: /new — a new ticket, /my — my tickets, "
-        "/help — help.\n\nChoose an action:",
-        "no_open_ticket": "You have no open ticket. To write to support, create a ticket.",
-        "no_tickets": "You have no active tickets.",
-        "choose_topic": "Choose the topic of your request:",
-        "choose_topic_first": "Please choose a topic with the buttons below first.",
-        "describe": "Topic: <b>{topic}</b>.\nDescribe the problem — screenshots, files and voice messages are welcome.",
-        "describe_no_topic": "Describe the problem — screenshots, files and voice messages are welcome.",
-        "ticket_created": "✅ Ticket <b>#{ticket}</b> is created. Every further message in this chat goes into it "
-        "while it is open.",
-        "added": "Added to ticket #{ticket}.",
-        "unsupported": "This kind of message is not supported: send text, a photo, a file or a voice message.",
-        "file_too_large": "⚠️ The file “{name}” is too large ({size} MB): the bot accepts files up to {limit} MB. "
-        "Please send a smaller file or a link to it.",
-        "kind_photo": "photo",
-        "kind_document": "document",
-        "kind_voice": "voice message",
-        "kind_audio": "audio",
-        "kind_video": "video",
-        "kind_video_note": "video message",
-        "tickets_header": "Your active tickets:",
-        "ticket_line": "• <b>#{ticket}</b> — {subject} — {status}",
-        "current_mark": " ✏️",
-        "profile": "👤 <b>Profile</b>\nAccount IDs:\n{accounts}\nLanguage: English",
-        "account_line": "• <code>{account}</code>",
-        "account_line_active": "• <code>{account}</code> — active",
-        "switched": "Active account: <code>{account}</code>.",
-        "removed": "Account <code>{account}</code> is removed.",
-        "stale_button": "This button is out of date.",
-        "rate_prompt": "Ticket <b>#{ticket}</b> is resolved. Please rate our support:",
-        "rating_saved": "Thank you for your rating {emoji}! If you like, send a comment as your next message.",
-        "comment_saved": "Thank you! Your comment is saved.",
-        "already_rated": "This ticket has been rated already. Thank you!",
-        "thanks": "Thank you!",
-        "btn_create": "📝 New ticket",
-        "btn_tickets": "📋 My tickets",
-        "btn_profile": "👤 Profile",
-        "btn_use": "Use {account}",
-        "btn_remove": "✖ Remove {account}",
-        "btn_add": "➕ Add account ID",
-        "btn_other_lang": "🌐 Русский",
-        "btn_logout": "🚪 Log out",
-        "btn_menu": "⬅️ Menu",
-        "btn_skip": "Skip",
-        "cmd_new": "New ticket",
-        "cmd_my": "My tickets",
-        "cmd_status": "Status of my tickets",
-        "cmd_help": "Help and menu",
-    },
-}
 
 
 # The persistent menu's labels, in every language, and the command each one stands for.

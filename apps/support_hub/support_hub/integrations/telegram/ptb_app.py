@@ -79,7 +79,8 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
     if query is not None:
         if query.message is None or query.message.chat.type != ChatType.PRIVATE:
             return None
-        return Incoming(update.update_id, query.message.chat.id, query.from_user.id, callback_data=query.data or "")
+        return Incoming(update.update_id, query.message.chat.id, query.from_user.id, callback_data=query.data or "",
+                        language_code=query.from_user.language_code)
     message = update.message
     if message is None or message.chat.type != ChatType.PRIVATE:
         return None
@@ -89,6 +90,7 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
         user_id=message.from_user.id if message.from_user else None,
         text=message.text or message.caption,
         attachments=tuple(_attachments(message, max_file_bytes)),
+        language_code=message.from_user.language_code if message.from_user else None,
     )
 
 

@@ -115,6 +115,22 @@ class TestTelegramCustomerBot(FrappeTestCase):
         manager = [m["text"] for m in self.fake.sent if m["chat_id"] == MANAGER_CHAT]
         self.assertTrue(manager and "Слишком долго" in manager[-1], manager)
 
+    def test_my_tickets_show_statuses_in_the_customers_language(self):
+        ticket = self.sign_in_and_open_ticket(chat=CHAT + 4)  # a Russian Telegram app
+        self.deliver(self.fake.message_update(CHAT + 4, "/status"))
+        self.assertIn(f"№ {ticket}</b> — Не пришла зарплата за март — открыта", self.fake.texts(CHAT + 4)[-1])
+
+        english = CHAT + 5
+        for text in ("/start", ACCOUNT, "/new"):
+            self.deliver(self.fake.message_update(english, text, language_code="en"))
+        self.assertIn("Choose the topic", self.fake.texts(english)[-1])
+        self.deliver(self.fake.press(english, "Other"))
+        self.deliver(self.fake.message_update(english, "Payslip is missing", language_code="en"))
+        ticket = frappe.db.get_value("Ticket", {"telegram_chat_id": str(english)}, "name")
+        frappe.db.set_value("Ticket", ticket, "status", "Waiting for Customer")
+        self.deliver(self.fake.press(english, "📋 My tickets"))  # the persistent menu, in English
+        self.assertIn(f"#{ticket}</b> — Payslip is missing — waiting for your reply", self.fake.texts(english)[-1])
+
     def test_duplicate_update_is_processed_once(self):
         self.sign_in_and_open_ticket(chat=CHAT + 1)
         update = self.fake.message_update(CHAT + 1, "Ещё одна деталь")
