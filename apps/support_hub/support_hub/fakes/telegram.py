@@ -10,8 +10,10 @@ and program failures: `fail_next` (e.g. 429 with retry_after), `outage` (502 fro
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import re
 import sys
 import threading
 import time
@@ -22,6 +24,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 TOKEN = "123456:TEST-token_for-fake"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Support Hub", "username": "support_hub_test_bot"}
+# Telegram refuses a message longer than this, counted after entity parsing in UTF-16 code units.
+MESSAGE_LIMIT = 4096
 # Telegram's cloud API refuses getFile for files above this.
 FILE_LIMIT = 20 * 1024 * 1024
 
@@ -389,6 +393,8 @@ class FakeTelegram:
             return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         if not params.get("text"):
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
+        if _shown_length(params["text"], params.get("parse_mode")) > MESSAGE_LIMIT:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
         message_id = next(self._message_ids)
         with self._cond:
             self.sent.append({**params, "message_id": message_id})
@@ -483,6 +489,13 @@ class FakeTelegram:
             if stored.file_path == path:
                 return 200, stored.content, {"send_length": stored.send_length}
         return 404, b"Not Found", {}
+
+
+def _shown_length(text: str, parse_mode: str | None) -> int:
+    """The length Telegram checks: of the text as shown, so HTML tags do not count and "&lt;" is one."""
+    if (parse_mode or "").upper() == "HTML":
+        text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _describe(status: int, retry_after: int | None) -> str:

@@ -7,14 +7,17 @@ import frappe
 from frappe import _
 from frappe.core.utils import html2text
 
+from support_hub.engine.message_split import split_message
 from support_hub.integrations.telegram import outbox
 from support_hub.integrations.telegram.bot_flow import inline_keyboard, rating_request
 from support_hub.integrations.telegram.customer_store import FrappeBotStore
 
 
-def telegram_text(html: str) -> str:
-    """Desk HTML as the plain text Telegram shows; escaped for its HTML parse mode."""
-    return frappe.utils.escape_html(html2text(html or "").strip())
+def telegram_texts(html: str) -> list[str]:
+    """Desk HTML as the plain text Telegram shows, in messages Telegram accepts (over 4,096 characters
+    it is cut at paragraphs, then sentences); each escaped for its HTML parse mode. Cut before
+    escaping: Telegram counts the characters after parsing, so "&lt;" is one."""
+    return [frappe.utils.escape_html(part) for part in split_message(html2text(html or "").strip())]
 
 
 def send_to_customer(ticket, subject: str, html: str, communication_type: str = "Automated Message",
@@ -36,8 +39,10 @@ def send_to_customer(ticket, subject: str, html: str, communication_type: str = 
             "reference_name": ticket.name,
         }
     ).insert(ignore_permissions=True)
-    outbox.queue(f"communication|{communication.name}", chat, telegram_text(html),
-                 "Customer Message", ("Ticket", ticket.name))
+    # One Communication on the ticket, as many outbox rows as messages: queued in order, sent in order.
+    for number, text in enumerate(telegram_texts(html)):
+        key = f"communication|{communication.name}" + (f"|{number + 1}" if number else "")
+        outbox.queue(key, chat, text, "Customer Message", ("Ticket", ticket.name))
     return communication.name
 
 

@@ -131,6 +131,33 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.deliver(self.fake.press(english, "📋 My tickets"))  # the persistent menu, in English
         self.assertIn(f"#{ticket}</b> — Payslip is missing — waiting for your reply", self.fake.texts(english)[-1])
 
+    def test_a_long_agent_reply_arrives_as_several_messages_in_order(self):
+        from support_hub.api.telegram import reply
+
+        ticket = self.sign_in_and_open_ticket(chat=CHAT + 6)
+        paragraphs = [f"Абзац {n}: " + "выплата <ушла> сегодня, проверьте счёт. " * 40 for n in range(1, 9)]
+        message = "\n\n".join(p.strip() for p in paragraphs)  # about 13,000 characters
+        self.assertGreater(len(message), 3 * 4096)
+        reply(ticket, message)
+        counts = outbox.send_due(commit=False)
+        self.assertEqual(counts["failed"], 0)
+        rows = frappe.get_all("Telegram Outbox", filters={"reference_name": ticket, "purpose": "Customer Message"},
+                              fields=["status", "dedupe_key"], order_by="creation asc")
+        self.assertGreater(len(rows), 3)
+        self.assertEqual({r.status for r in rows}, {"Sent"})
+        sent = [m["text"] for m in self.fake.sent if m["chat_id"] == CHAT + 6][-len(rows):]
+        import html
+
+        shown = [html.unescape(text) for text in sent]
+        self.assertTrue(all(len(text) <= 4096 for text in shown))
+        self.assertTrue(shown[0].startswith("Абзац 1:") and shown[-1].rstrip().endswith("проверьте счёт."))
+        # Cut at paragraphs: together, in order, they are the reply (the whitespace at the cuts aside).
+        self.assertEqual("".join(shown).replace("\n", "").replace(" ", ""), message.replace("\n", "").replace(" ", ""))
+        self.assertTrue(all(text.startswith("Абзац") for text in shown))
+        # The ticket keeps the reply once, whole.
+        self.assertEqual(frappe.db.count("Communication", {"reference_name": ticket, "sent_or_received": "Sent",
+                                                           "communication_type": "Communication"}), 1)
+
     def test_duplicate_update_is_processed_once(self):
         self.sign_in_and_open_ticket(chat=CHAT + 1)
         update = self.fake.message_update(CHAT + 1, "Ещё одна деталь")
