@@ -627,3 +627,39 @@ def test_the_chosen_language_outlasts_the_apps(store):
     assert "Активных заявок нет" in chat.text()
     chat._run(Incoming(next(Chat.update_ids), 100, 100, "/start", language_code="en-GB"))
     assert "С возвращением" in chat.text()
+
+
+# --- edited messages -------------------------------------------------------------------------------
+
+
+def edit(chat, message_id, text):
+    return chat._run(Incoming(next(Chat.update_ids), chat.chat_id, chat.chat_id, text, message_id=message_id,
+                              edited=True))
+
+
+def test_an_edited_message_reaches_its_ticket_as_an_edit(store):
+    chat = registered(store)
+    chat.send("/new")
+    chat.press("Другое")
+    chat._run(Incoming(next(Chat.update_ids), 100, 100, "Не работает сайт", message_id=501))
+    (number,) = store.tickets
+    chat._run(Incoming(next(Chat.update_ids), 100, 100, "Ошибка 500", message_id=502))
+    step = chat.state().step
+    edit(chat, 501, "Не работает сайт и почта")
+    edit(chat, 502, "Ошибка 502")
+    assert store.tickets[number].edits == [(501, "Не работает сайт и почта"), (502, "Ошибка 502")]
+    assert [text for text, _ in store.tickets[number].messages] == ["Не работает сайт", "Ошибка 500"]  # kept
+    assert f"№ {number}" in chat.text() and "Исправление" in chat.text()
+    assert chat.state().step is step  # an edit is no step of the conversation
+
+
+def test_edits_of_what_never_was_ticket_text_change_nothing(store):
+    chat = Chat(store)
+    chat._run(Incoming(next(Chat.update_ids), 100, 100, "Здравствуйте", message_id=600))
+    assert edit(chat, 600, "Здравствуйте!") == []  # not signed in
+    chat = registered(store)
+    chat._run(Incoming(next(Chat.update_ids), 100, 100, "/new", message_id=601))
+    state = chat.state()
+    assert edit(chat, 601, "/my") == [] and edit(chat, 601, "Текст") == []  # a command is not in a ticket
+    assert chat.state() == state and store.tickets == {}
+    assert files_to_download(store, Incoming(1, 100, 100, "x", attachments=(photo(),), edited=True)) == []

@@ -161,3 +161,35 @@ def test_store_factory_may_be_a_context_manager(fake_telegram):  # noqa: F811
     assert sessions and sessions[0] == "open" and "rollback" not in sessions
     assert sessions.count("open") == sessions.count("commit")
     assert "ID аккаунта" in fake.texts(CHAT)[0]
+
+
+def test_an_edited_message_reaches_the_ticket_by_long_polling(fake_telegram, no_errors_logged):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS)
+    chat = CHAT + 1
+
+    async def polling():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            for n, text in enumerate(["ACC-1001", "ACC-1001", "/new"], start=1):
+                fake.push_message(chat, text)
+                await until(lambda n=n: len(fake.texts(chat)) >= n)
+            fake.press(chat, "Другое")
+            await until(lambda: len(fake.texts(chat)) >= 4)
+            first = fake.push_message(chat, "Не открывается кабинет")
+            await until(lambda: store.tickets and len(fake.texts(chat)) >= 5)
+            fake.push_edit(chat, first["message"]["message_id"], "Не открывается кабинет и почта")
+            await until(lambda: len(fake.texts(chat)) >= 6)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    asyncio.run(polling())
+    (number,) = store.tickets
+    assert store.tickets[number].messages[0][0] == "Не открывается кабинет"
+    assert [text for _, text in store.tickets[number].edits] == ["Не открывается кабинет и почта"]
+    assert "Исправление добавлено" in fake.texts(chat)[-1]

@@ -141,7 +141,7 @@ def test_telegram_refuses_files_over_twenty_megabytes(client, fake_telegram):  #
 def test_webhook_setup(client, fake_telegram):  # noqa: F811
     assert client.set_webhook("https://desk.example/api/method/tg", "s3cret-TOKEN_1")
     assert fake_telegram.webhook["secret_token"] == "s3cret-TOKEN_1"
-    assert fake_telegram.webhook["allowed_updates"] == ["message", "callback_query"]
+    assert fake_telegram.webhook["allowed_updates"] == ["message", "edited_message", "callback_query"]
     assert client.get_webhook_info()["url"] == "https://desk.example/api/method/tg"
     assert client.delete_webhook()
     assert client.get_webhook_info()["url"] == ""

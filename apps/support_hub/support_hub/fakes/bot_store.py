@@ -24,6 +24,7 @@ class StoredTicket:
     subject: str
     status: str = "Open"
     messages: list[tuple[str, tuple[Attachment, ...]]] = field(default_factory=list)
+    edits: list[tuple[int, str]] = field(default_factory=list)  # (edited message id, new text)
 
 
 class InMemoryStore:
@@ -38,6 +39,7 @@ class InMemoryStore:
         self.tickets: dict[str, StoredTicket] = {}
         self.ratings: dict[str, tuple[str, str | None]] = {}
         self.seen: set[int] = set()
+        self.message_tickets: dict[tuple[int, int], str] = {}  # (chat, Telegram message id) -> ticket
         self._numbers = itertools.count(1)
 
     def seen_update(self, update_id: int) -> bool:
@@ -80,16 +82,26 @@ class InMemoryStore:
     def list_topics(self) -> list[str]:
         return list(self.topics)
 
-    def create_ticket(self, chat_id, account_id, topic, text, attachments) -> str:
+    def create_ticket(self, chat_id, account_id, topic, text, attachments, message_id=None) -> str:
         number = f"TCK-{next(self._numbers):05d}"
         subject = (text.strip().splitlines() or [""])[0][:80] or topic or "Telegram"
         ticket = StoredTicket(number, chat_id, account_id, topic, subject)
         ticket.messages.append((text, tuple(attachments)))
         self.tickets[number] = ticket
+        if message_id is not None:
+            self.message_tickets[(chat_id, message_id)] = number
         return number
 
-    def add_message(self, ticket: str, text: str, attachments) -> None:
+    def add_message(self, ticket: str, text: str, attachments, message_id=None) -> None:
         self.tickets[ticket].messages.append((text, tuple(attachments)))
+        if message_id is not None:
+            self.message_tickets[(self.tickets[ticket].chat_id, message_id)] = ticket
+
+    def record_edit(self, chat_id: int, message_id: int, text: str) -> str | None:
+        ticket = self.message_tickets.get((chat_id, message_id))
+        if ticket is not None:
+            self.tickets[ticket].edits.append((message_id, text))
+        return ticket
 
     def open_tickets(self, chat_id: int) -> list[TicketSummary]:
         mine = [t for t in self.tickets.values() if t.chat_id == chat_id and t.status not in CLOSED_STATUSES]

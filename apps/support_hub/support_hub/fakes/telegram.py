@@ -223,6 +223,22 @@ class FakeTelegram:
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return {"update_id": next(self._update_ids), "message": message}
 
+    def edited_message_update(self, chat_id: int, message_id: int, text: str, *, language_code: str = "ru") -> dict:
+        """The customer edited an earlier message (`message_id`, as in its message_update) to `text`."""
+        user = {"id": chat_id, "is_bot": False, "first_name": "Ivan", "language_code": language_code}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()) - 60,
+            "edit_date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group", "first_name": "Ivan"},
+            "from": user,
+            "text": text,
+        }
+        return {"update_id": next(self._update_ids), "edited_message": message}
+
+    def push_edit(self, chat_id: int, message_id: int, text: str, **kw) -> dict:
+        return self.push_update(self.edited_message_update(chat_id, message_id, text, **kw))
+
     def push_message(self, chat_id: int, text: str | None = None, **kw) -> dict:
         return self.push_update(self.message_update(chat_id, text, **kw))
 

@@ -65,6 +65,8 @@ class Incoming:
     text: str | None = None  # message text or media caption
     callback_data: str | None = None  # set when an inline button was pressed
     attachments: tuple[Attachment, ...] = ()
+    message_id: int | None = None  # Telegram's id of the message in its chat
+    edited: bool = False  # the customer edited message_id: text is its new text
     # The sender's Telegram app language (IETF tag, e.g. "en", "ru", "en-GB"); picks a new chat's language.
     language_code: str | None = None
 
@@ -165,12 +167,19 @@ class BotStore(Protocol):
         """Ticket topics a customer may choose, in display order."""
 
     def create_ticket(
-        self, chat_id: int, account_id: str, topic: str | None, text: str, attachments: Sequence[Attachment]
+        self, chat_id: int, account_id: str, topic: str | None, text: str, attachments: Sequence[Attachment],
+        message_id: int | None = None,
     ) -> str:
-        """Open a ticket from the chat's first message; returns its number. It becomes ticket_of_chat."""
+        """Open a ticket from the chat's first message; returns its number. It becomes ticket_of_chat.
+        `message_id` is the Telegram message's, remembered so a later edit of it finds its way here."""
 
-    def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment]) -> None:
+    def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment],
+                    message_id: int | None = None) -> None:
         """Append a customer message (text may be empty when only files came) to the ticket."""
+
+    def record_edit(self, chat_id: int, message_id: int, text: str) -> str | None:
+        """The customer edited a message the ticket has: add the new text to that ticket as an edit of it
+        (the original stays as it was). Returns the ticket, or None when no ticket has that message."""
 
     def open_tickets(self, chat_id: int) -> list[TicketSummary]:
         """The chat's tickets that are not closed, newest first."""
@@ -211,7 +220,7 @@ def files_to_download(store: BotStore, incoming: Incoming, config: BotConfig = D
 
     Reads the store, changes nothing.
     """
-    if incoming.callback_data or not incoming.attachments or store.active_account(incoming.chat_id) is None:
+    if incoming.edited or incoming.callback_data or not incoming.attachments or store.active_account(incoming.chat_id) is None:
         return []
     state = store.get_state(incoming.chat_id) or ChatState(lang=config.default_lang)
     if state.step is Step.CHOOSE_TOPIC:
@@ -271,6 +280,8 @@ class _Turn:
 
     def run(self) -> None:
         account = self.store.active_account(self.chat)
+        if self.incoming.edited:
+            return self.on_edit((self.incoming.text or "").strip(), account)
         if self.incoming.callback_data is not None:
             self.on_button(self.incoming.callback_data, account)
             return
@@ -305,6 +316,14 @@ class _Turn:
         if command in ("/menu", "/cancel"):
             return self.show_menu(account)
         self.show_menu(account, "unknown_command")
+
+    def on_edit(self, text: str, account: str | None) -> None:
+        """An edited message changes no step: its new text joins the ticket the message went to."""
+        if account is None or not text or text.startswith("/") or self.incoming.message_id is None:
+            return  # the original was never ticket text either
+        ticket = self.store.record_edit(self.chat, self.incoming.message_id, text)
+        if ticket:
+            self.say("edit_saved", ticket=_esc(ticket))
 
     def on_start(self, payload: str, account: str | None) -> None:
         if account:
@@ -481,7 +500,8 @@ class _Turn:
             if not self.incoming.attachments:
                 self.say("unsupported")
             return  # only oversized files came: already told, still waiting for a description
-        number = self.store.create_ticket(self.chat, account, self.state.topic, text, files)
+        number = self.store.create_ticket(self.chat, account, self.state.topic, text, files,
+                                          message_id=self.incoming.message_id)
         self._reset()
         self.replies.append(Reply(self.chat, _text(self.state.lang, "ticket_created", ticket=_esc(number)),
                                   keyboard=menu_keyboard(self.state.lang)))
@@ -492,7 +512,7 @@ class _Turn:
             if not self.incoming.attachments:
                 self.say("unsupported")
             return
-        self.store.add_message(ticket, text, files)
+        self.store.add_message(ticket, text, files, message_id=self.incoming.message_id)
         self.say("added", ticket=_esc(ticket))
 
     def list_tickets(self, account: str) -> None:

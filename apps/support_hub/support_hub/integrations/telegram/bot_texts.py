@@ -33,6 +33,7 @@ RU: dict[str, str] = {
     "ticket_created": "✅ Заявка <b>№ {ticket}</b> создана. Все следующие сообщения в этом чате попадут в неё, "
     "пока она открыта.",
     "added": "Добавлено в заявку № {ticket}.",
+    "edit_saved": "✏️ Исправление добавлено в заявку № {ticket}.",
     "unsupported": "Такие сообщения не поддерживаются: отправьте текст, фото, файл или голосовое сообщение.",
     "file_too_large": "⚠️ Файл «{name}» слишком большой ({size} МБ): бот принимает файлы до {limit} МБ. "
     "Отправьте файл поменьше или ссылку на него.",
@@ -108,6 +109,7 @@ EN: dict[str, str] = {
     "ticket_created": "✅ Ticket <b>#{ticket}</b> is created. Every further message in this chat goes into it "
     "while it is open.",
     "added": "Added to ticket #{ticket}.",
+    "edit_saved": "✏️ Your edit is added to ticket #{ticket}.",
     "unsupported": "This kind of message is not supported: send text, a photo, a file or a voice message.",
     "file_too_large": "⚠️ The file “{name}” is too large ({size} MB): the bot accepts files up to {limit} MB. "
     "Please send a smaller file or a link to it.",

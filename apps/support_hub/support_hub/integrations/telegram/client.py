@@ -153,7 +153,7 @@ class TelegramClient:
         self,
         url: str,
         secret_token: str,
-        allowed_updates: tuple[str, ...] = ("message", "callback_query"),
+        allowed_updates: tuple[str, ...] = ("message", "edited_message", "callback_query"),
         drop_pending_updates: bool = False,
     ) -> bool:
         """Point Telegram at `url`; it will send `secret_token` in X-Telegram-Bot-Api-Secret-Token."""

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 import frappe
+from frappe import _
 from frappe.utils import now_datetime
 
 from support_hub import ratings
@@ -94,7 +95,7 @@ class FrappeBotStore:
         return frappe.get_all("Ticket Topic", filters={"enabled": 1}, pluck="name", order_by="topic_name asc")
 
     def create_ticket(self, chat_id: int, account_id: str, topic: str | None, text: str,
-                      attachments: Sequence[Attachment]) -> str:
+                      attachments: Sequence[Attachment], message_id: int | None = None) -> str:
         first_line = (text or "").strip().splitlines()[0] if (text or "").strip() else (topic or "Telegram")
         ticket = frappe.get_doc(
             {
@@ -111,13 +112,34 @@ class FrappeBotStore:
         )
         ticket.flags.first_message = text or ""
         ticket.insert(ignore_permissions=True)
-        self.add_message(ticket.name, text, attachments)
+        self.add_message(ticket.name, text, attachments, message_id)
         return ticket.name
 
-    def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment]) -> None:
+    def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment],
+                    message_id: int | None = None) -> None:
+        chat = frappe.db.get_value("Ticket", ticket, "telegram_chat_id")
+        communication = self._received(ticket, _html(text) or "&nbsp;", has_attachment=1 if attachments else 0,
+                                       message_id=_message_key(chat, message_id) if message_id else None)
+        for number, attachment in enumerate(attachments, start=1):
+            self._save_file(ticket, communication.name, attachment, number)
+
+    def record_edit(self, chat_id: int, message_id: int, text: str) -> str | None:
+        original = frappe.db.get_value(
+            "Communication", {"message_id": _message_key(chat_id, message_id), "reference_doctype": "Ticket"},
+            ["name", "reference_name"], as_dict=True, order_by="creation asc",
+        )
+        if not original:
+            return None
+        # A new message on the timeline, linked to the one it corrects: agents see what changed and when,
+        # and the original stays as the customer first sent it.
+        self._received(original.reference_name, "✏️ " + _("edited: {0}").format(_html(text)),
+                       in_reply_to=original.name)
+        return original.reference_name
+
+    def _received(self, ticket: str, content: str, **fields):
         chat = frappe.db.get_value("Ticket", ticket, "telegram_chat_id")
         customer = frappe.db.get_value("Telegram Chat", chat, "customer_name") if chat else None
-        communication = frappe.get_doc(
+        return frappe.get_doc(
             {
                 "doctype": "Communication",
                 "communication_type": "Communication",
@@ -125,15 +147,13 @@ class FrappeBotStore:
                 "sent_or_received": "Received",
                 "sender_full_name": customer or f"Telegram {chat}",
                 "subject": frappe.db.get_value("Ticket", ticket, "subject"),
-                "content": frappe.utils.escape_html(text or "").replace("\n", "<br>") or "&nbsp;",
+                "content": content,
                 "reference_doctype": "Ticket",
                 "reference_name": ticket,
                 "communication_date": now_datetime(),
-                "has_attachment": 1 if attachments else 0,
+                **fields,
             }
         ).insert(ignore_permissions=True)
-        for number, attachment in enumerate(attachments, start=1):
-            self._save_file(ticket, communication.name, attachment, number)
 
     def _save_file(self, ticket: str, communication: str, attachment: Attachment, number: int) -> None:
         if attachment.content is None:
@@ -172,3 +192,13 @@ class FrappeBotStore:
             frappe.clear_last_message()
             return False
         return True
+
+
+def _html(text: str | None) -> str:
+    return frappe.utils.escape_html(text or "").replace("\n", "<br>")
+
+
+def _message_key(chat, message_id) -> str:
+    """What a customer's Telegram message is known by on its Communication (message_id, which e-mail
+    fills with a Message-ID): Telegram's message ids count per chat."""
+    return f"telegram:{chat}:{message_id}"

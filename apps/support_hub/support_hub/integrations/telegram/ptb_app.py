@@ -63,7 +63,9 @@ def build_application(
     app = builder.build()
     bridge = _Bridge(store_factory, config)
     # Private chats only: a bot added to a group must not turn group chatter into tickets.
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, bridge.on_update))
+    # Edited messages too: the customer's correction reaches the ticket as an edit.
+    app.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE), bridge.on_update))
     app.add_handler(CallbackQueryHandler(bridge.on_update))
     return app
 
@@ -81,15 +83,22 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
             return None
         return Incoming(update.update_id, query.message.chat.id, query.from_user.id, callback_data=query.data or "",
                         language_code=query.from_user.language_code)
-    message = update.message
+    edited = update.message is None and update.edited_message is not None
+    message = update.edited_message if edited else update.message
     if message is None or message.chat.type != ChatType.PRIVATE:
         return None
+    if edited:
+        # Files cannot be swapped by an edit worth keeping: only the new text (or caption) counts.
+        return Incoming(update.update_id, message.chat.id, message.from_user.id if message.from_user else None,
+                        text=message.text or message.caption, message_id=message.message_id, edited=True,
+                        language_code=message.from_user.language_code if message.from_user else None)
     return Incoming(
         update_id=update.update_id,
         chat_id=message.chat.id,
         user_id=message.from_user.id if message.from_user else None,
         text=message.text or message.caption,
         attachments=tuple(_attachments(message, max_file_bytes)),
+        message_id=message.message_id,
         language_code=message.from_user.language_code if message.from_user else None,
     )
 

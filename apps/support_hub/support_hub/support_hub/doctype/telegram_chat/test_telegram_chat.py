@@ -158,6 +158,32 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.assertEqual(frappe.db.count("Communication", {"reference_name": ticket, "sent_or_received": "Sent",
                                                            "communication_type": "Communication"}), 1)
 
+    def test_an_edited_message_reaches_the_ticket_as_an_edit(self):
+        chat = CHAT + 7
+        ticket = self.sign_in_and_open_ticket(chat=chat)
+        second = self.fake.message_update(chat, "Сумма 1000 <руб>")
+        self.deliver(second)
+        original = frappe.get_value("Communication", {"reference_name": ticket, "content": ["like", "%1000%"]},
+                                    ["name", "content"], as_dict=True)
+        self.assertEqual(self.deliver(self.fake.edited_message_update(
+            chat, second["message"]["message_id"], "Сумма 1500 <руб>")), 200)
+        edit = frappe.get_value("Communication", {"reference_name": ticket, "in_reply_to": original.name},
+                                ["content", "sent_or_received", "communication_medium"], as_dict=True)
+        self.assertTrue(edit, "the edit is on the ticket, linked to the message it corrects")
+        self.assertIn("1500 &lt;руб&gt;", edit.content)
+        self.assertRegex(edit.content, "edited|изменено")
+        self.assertEqual((edit.sent_or_received, edit.communication_medium), ("Received", "Chat"))
+        self.assertEqual(frappe.db.get_value("Communication", original.name, "content"), original.content)  # kept
+        self.assertIn(ticket, self.last_text_of(chat))
+        # The first message, which opened the ticket, can be corrected too.
+        first = frappe.get_value("Communication", {"reference_name": ticket, "content": ["like", "%зарплата%"]}, "name")
+        message_id = int(frappe.db.get_value("Communication", first, "message_id").rsplit(":", 1)[1])
+        self.deliver(self.fake.edited_message_update(chat, message_id, "Не пришла зарплата за апрель"))
+        self.assertTrue(frappe.db.exists("Communication", {"in_reply_to": first, "content": ["like", "%апрель%"]}))
+
+    def last_text_of(self, chat):
+        return self.fake.texts(chat)[-1]
+
     def test_duplicate_update_is_processed_once(self):
         self.sign_in_and_open_ticket(chat=CHAT + 1)
         update = self.fake.message_update(CHAT + 1, "Ещё одна деталь")

@@ -31,7 +31,7 @@ class TestTelegramWebhookRegistration(FrappeTestCase):
         expected = frappe.utils.get_url("/api/method/support_hub.api.telegram.webhook")
         self.assertEqual(self.fake.webhook["url"], expected)
         self.assertEqual(self.fake.webhook["secret_token"], WEBHOOK_SECRET)  # what the webhook checks
-        self.assertEqual(set(self.fake.webhook["allowed_updates"]), {"message", "callback_query"})
+        self.assertEqual(set(self.fake.webhook["allowed_updates"]), {"message", "edited_message", "callback_query"})
         self.assertEqual(state, {"bot": BOT_USER["username"], "url": expected, "pending": 0})
         # Back to long polling.
         self.assertEqual(site.stop_webhook()["url"], "")
