@@ -36,6 +36,7 @@ SYSTEM_FIELDS: dict[str, Kind] = {
     "sla_paused_minutes": Kind.NUMBER,
     "sla_warning_on": Kind.DATETIME,
     "sla_breach_on": Kind.DATETIME,
+    "next_due": Kind.DATETIME,
     # intake and the waiting ladder
     "intake_done": Kind.FLAG,
     "waiting_since": Kind.DATETIME,

@@ -123,3 +123,7 @@ def _set_status(doc, policy: sla.Policy | None, now: datetime) -> None:
     points = sla.checkpoints(state, status, warning)
     doc.sla_warning_on = to_naive(points.warning_on)
     doc.sla_breach_on = to_naive(points.breach_on)
+    # The queues' order: the earliest deadline still to meet, kept through a breach (unlike the
+    # sweep's checkpoints), gone once the ticket is resolved.
+    pending = sla.next_deadline(state)
+    doc.next_due = to_naive(pending[1]) if pending else None

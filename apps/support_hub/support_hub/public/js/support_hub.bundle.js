@@ -1,3 +1,4 @@
 import "./sla_timer";
 import "./customer_panel";
 import "./report_filters";
+import "./queues";

@@ -2,6 +2,9 @@
 
 frappe.listview_settings["Claim"] = {
 	add_fields: ["status", "deadline", "decided_on"],
+	onload(listview) {
+		support_hub.queues.sort_queues_by(listview, "deadline");
+	},
 	get_indicator(doc) {
 		const colors = {
 			New: "blue",

@@ -22,6 +22,7 @@ frappe.listview_settings["Ticket"] = {
 		},
 	},
 	onload(listview) {
+		support_hub.queues.sort_queues_by(listview, "next_due");
 		// Keep the timers honest while the list stays open.
 		setInterval(() => listview.refresh(), 60 * 1000);
 	},
