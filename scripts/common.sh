@@ -117,6 +117,17 @@ site_usable() {
 		mysql -h127.0.0.1 --protocol=TCP -u"$db" -p"$pw" "$db" -e 'select 1 from `tabInstalled Application` limit 1' >/dev/null 2>&1
 }
 
+# Whether the site's database lists support_hub among its installed apps (where Frappe keeps them:
+# the global default "installed_apps").
+app_installed() {
+	local db pw
+	db="$(site_config_value "$1" db_name)"
+	pw="$(site_config_value "$1" db_password)"
+	mysql -h127.0.0.1 --protocol=TCP -u"$db" -p"$pw" "$db" -N -e \
+		"select defvalue from \`tabDefaultValue\` where parent = '__global' and defkey = 'installed_apps'" 2>/dev/null |
+		grep -q '"support_hub"'
+}
+
 # Remove a site with its database and database user, whatever state a failed run left it in.
 drop_site() {
 	local site="$1" db
@@ -145,7 +156,7 @@ ensure_site() {
 		fi
 	fi
 	marker="$SUPPORT_HUB_BENCH/sites/$site/.support_hub-tree"
-	if ! bench_cmd --site "$site" list-apps 2>/dev/null | grep -q '^support_hub'; then
+	if ! app_installed "$site"; then
 		say "installing support_hub on $site"
 		bench_cmd --site "$site" install-app support_hub || return 1
 	elif [ "$(cat "$marker" 2>/dev/null)" != "$(app_tree_hash)" ]; then
