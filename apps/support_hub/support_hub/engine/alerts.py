@@ -107,11 +107,20 @@ def sla_changed(
     new: datetime | str | None,
     reason: str | None = None,
     ticket_url: str | None = None,
+    postponed: bool = False,
+    later_by_minutes: int | None = None,
 ) -> str:
-    """A person moved an SLA deadline (or another SLA value); `old`/`new` may be the stored strings."""
+    """A person moved an SLA deadline (or another SLA value); `old`/`new` may be the stored strings.
+
+    `postponed`: the change made the deadline later by `later_by_minutes` (None: took it away)."""
     lines = [
         f"✏️ <b>{_t(lang, 'sla_changed_title')}</b>: {ticket_link(ticket, ticket_url, lang)} «{esc(subject)}»",
         f"{_target(target, lang)}: {_value(old, lang)} → {_value(new, lang)}",
+    ]
+    if postponed:
+        lines.append(_t(lang, "later_by", by=format_duration(timedelta(minutes=later_by_minutes), lang))
+                     if later_by_minutes is not None else _t(lang, "deadline_removed"))
+    lines += [
         _t(lang, "changed_by", who=esc(changed_by), when=format_moment(changed_on, lang)),
     ]
     if reason:
@@ -209,6 +218,8 @@ _TEXTS = {
         "due_at": "(срок {due})",
         "deadline_title": "Горит срок",
         "sla_changed_title": "Изменён SLA",
+        "later_by": "⏩ Срок позже на {by}",
+        "deadline_removed": "⏩ Срока больше нет",
         "changed_by": "Изменил: {who}, {when}",
         "reason": "Причина: {reason}",
         "rating_bad": "Плохая оценка",
@@ -232,6 +243,8 @@ _TEXTS = {
         "due_at": "(due {due})",
         "deadline_title": "Deadline burning",
         "sla_changed_title": "SLA changed",
+        "later_by": "⏩ Deadline later by {by}",
+        "deadline_removed": "⏩ No deadline any more",
         "changed_by": "Changed by {who}, {when}",
         "reason": "Reason: {reason}",
         "rating_bad": "Bad rating",

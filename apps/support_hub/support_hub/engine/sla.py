@@ -295,3 +295,56 @@ def needs_reselection(before: TicketFacts | None, after: TicketFacts) -> Reselec
     if before is None:
         return Reselection(["new ticket"])
     return Reselection([name for name in CRITERIA if getattr(before, name) != getattr(after, name)])
+
+
+# ----- deadlines a person's change moved later ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Postponement:
+    """One deadline a change moved later, or took away (`new` None: no policy governs the ticket now)."""
+
+    target: SlaTarget
+    old: datetime
+    new: datetime | None
+
+    @property
+    def later_by_minutes(self) -> int | None:
+        """Whole minutes later, a started minute counting as one; None when the deadline is gone."""
+        if self.new is None:
+            return None
+        seconds = (self.new - self.old).total_seconds()
+        return int(-(-seconds // 60))
+
+
+def postponements(
+    before: dict[SlaTarget, datetime | None],
+    after: dict[SlaTarget, datetime | None],
+    met: Iterable[SlaTarget] = (),
+) -> list[Postponement]:
+    """The deadlines that are later after a change than before it (or gone), in target order.
+
+    A deadline already met (first response given, ticket resolved) is no longer a promise to anyone,
+    so moving it is not reported; neither is a deadline that moved earlier or did not exist before.
+    """
+    done = set(met)
+    out = []
+    for target in SlaTarget:
+        old, new = before.get(target), after.get(target)
+        if old is None or target in done:
+            continue
+        if new is None or new > old:
+            out.append(Postponement(target, old, new))
+    return out
+
+
+def alert_sla_change(*, by_hand: bool, postponed: bool, by_manager: bool, managers_exempt: bool) -> bool:
+    """Whether the managers hear of a change to a ticket's SLA.
+
+    Hand edits of the policy or due dates are always reported: they bypass the policies. Any other
+    change by a person (type, team, priority, topic) is reported when it moved a deadline later,
+    unless a manager made it and managers' own changes are exempt.
+    """
+    if by_hand:
+        return True
+    return postponed and not (by_manager and managers_exempt)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime
+from frappe.utils import format_datetime, get_datetime
 
-from support_hub.engine.sla import SlaStatus, SlaTarget, Transition, next_deadline
+from support_hub.automation.actor import AUTOMATION_USER
+from support_hub.engine.sla import SlaStatus, SlaTarget, Transition, alert_sla_change, next_deadline, postponements
 from support_hub.sla.events import record_change, record_transitions
 from support_hub.sla.ticket_clock import DUE_FIELDS, GUARDED_FIELDS, _changed, clock
 from support_hub.system_time import to_aware
 
 _TARGET_OF = {"sla_policy": "Policy", "first_response_due": "First Response", "resolution_due": "Resolution"}
+_DUE_OF = {SlaTarget.FIRST_RESPONSE: "first_response_due", SlaTarget.RESOLUTION: "resolution_due"}
+# What a person changes that can move a deadline: the policy chooses by these (topic fills type and team).
+_PERSON_CHANGES = ("ticket_type", "team", "priority", "topic", *GUARDED_FIELDS)
 
 
 def refuse_unpermitted_edit(doc) -> None:
@@ -54,9 +58,40 @@ def record_sla_changes(doc) -> None:
         if reason:
             text += f" ({reason})"
         doc.add_comment("Info", text + ": " + "; ".join(parts))
-        if doc.flags.sla_changed_by_hand:
-            for f in changed:
-                record_change(doc.name, _TARGET_OF[f], before.get(f), doc.get(f))
+    _record_person_changes(doc, before, changed)
+
+
+def _dues(doc) -> dict:
+    return {target: get_datetime(doc.get(f)) if doc.get(f) else None for target, f in _DUE_OF.items()}
+
+
+def _record_person_changes(doc, before, changed: list[str]) -> None:
+    """SLA Events for hand edits of the SLA, and for any change by a person that made a deadline later."""
+    user = frappe.session.user
+    by_hand = bool(doc.flags.sla_changed_by_hand)
+    moved = []
+    if user not in (AUTOMATION_USER, "Guest") and any(_changed(doc, before, f) for f in _PERSON_CHANGES):
+        met = [target for target, done in ((SlaTarget.FIRST_RESPONSE, before.first_responded_on),
+                                           (SlaTarget.RESOLUTION, before.resolved_on)) if done]
+        moved = postponements(_dues(before), _dues(doc), met=met)
+    if not (moved or (by_hand and changed)):
+        return
+    by_manager = "Support Manager" in frappe.get_roles(user)
+    exempt = bool(frappe.db.get_single_value("Support Hub Settings", "managers_changes_not_alerted"))
+    reason = doc.flags.sla_change_reason
+    later = {p.target.value: p for p in moved}
+    if by_hand:
+        for f in changed:
+            postponement = later.pop(_TARGET_OF[f], None)
+            alert = alert_sla_change(by_hand=True, postponed=postponement is not None, by_manager=by_manager,
+                                     managers_exempt=exempt)
+            record_change(doc.name, _TARGET_OF[f], before.get(f), doc.get(f), alert_managers=alert, reason=reason,
+                          postponement=postponement)
+    for postponement in later.values():  # moved by the policy chosen anew after the person's change
+        alert = alert_sla_change(by_hand=False, postponed=True, by_manager=by_manager, managers_exempt=exempt)
+        f = _DUE_OF[postponement.target]
+        record_change(doc.name, postponement.target.value, before.get(f), doc.get(f), alert_managers=alert,
+                      reason=reason, postponement=postponement)
 
 
 def _record_status_transition(doc, previous_status) -> None:

@@ -69,15 +69,18 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
 
 
 def on_sla_event_insert(event, method=None) -> None:
-    """A hand-made SLA change (SLA Event "Changed") goes to the manager's chat."""
+    """A person's SLA change (SLA Event "Changed": a hand edit, or a change that made a deadline later)
+    goes to the manager's chat, unless it was decided not to alert (engine.sla.alert_sla_change)."""
     conf = site.settings()
-    if event.event != "Changed" or not (conf.enabled and conf.manager_chat_id):
+    if event.event != "Changed" or not event.alert_managers or not (conf.enabled and conf.manager_chat_id):
         return
     subject = frappe.db.get_value("Ticket", event.ticket, "subject")
     text = alerts.sla_changed(
         lang=conf.lang, ticket=event.ticket, subject=_plain(subject), target=event.target,
         changed_by=frappe.utils.get_fullname(event.changed_by), changed_on=event.occurred_on,
-        old=event.from_value, new=event.to_value, ticket_url=get_url_to_form("Ticket", event.ticket),
+        old=event.from_value, new=event.to_value, reason=event.reason or None,
+        ticket_url=get_url_to_form("Ticket", event.ticket), postponed=bool(event.flags.postponed),
+        later_by_minutes=event.later_by_minutes if event.flags.postponed else None,
     )
     key = keys.outbox_key(keys.sla_changed_key(event.name), conf.manager_chat_id)
     outbox.queue(key, conf.manager_chat_id, text, "SLA Changed", ("Ticket", event.ticket))

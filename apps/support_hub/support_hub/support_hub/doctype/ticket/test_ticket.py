@@ -55,8 +55,12 @@ class TestTicketSla(FrappeTestCase):
             pluck="content",
         )
         self.assertTrue(any("Ticket Type changed" in c and "Test Support → Test Implementation" in c for c in comments), comments)
-        # an automatic re-selection is not a hand-made change: no "Changed" event for managers
-        self.assertFalse(frappe.db.exists("SLA Event", {"ticket": ticket.name, "event": "Changed"}))
+        # the agent's change made both deadlines later: each is a "Changed" event the managers hear of
+        # (support_hub/support_hub/doctype/sla_event/test_sla_event.py follows the alerts)
+        changed = frappe.get_all("SLA Event", filters={"ticket": ticket.name, "event": "Changed"},
+                                 fields=["target", "changed_by", "later_by_minutes"], order_by="target asc")
+        self.assertEqual([(e.target, e.changed_by) for e in changed], [("First Response", AGENT), ("Resolution", AGENT)])
+        self.assertEqual(changed[0].later_by_minutes, 180)
 
     def test_agent_cannot_change_due_dates_or_policy(self):
         ticket = self.open_monday_10()
