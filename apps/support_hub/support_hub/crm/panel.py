@@ -1,5 +1,7 @@
 """The customer panel on the Ticket form: who the customer is, their latest orders from the ERP and
-their earlier tickets — one permission-checked call, a few indexed queries.
+their earlier tickets — one permission-checked call, a few indexed queries. Without a customer (a site
+without ERPNext, or a sender not yet tied to one) the card is the contact who wrote: name, e-mail,
+phone and Telegram.
 
 Orders come from ERPNext's Sales Order by default; Support Hub Settings can name another order
 doctype and its fields, so a site with its own order doctype works too. Orders are read with the
@@ -69,6 +71,8 @@ def latest_orders(customer: str) -> dict:
 
 
 def earlier_tickets(ticket) -> list[dict]:
+    """The same customer's (else contact's, else sender's) tickets created before this one, newest
+    first: the history an agent reads before answering, not what came in since."""
     for fieldname in ("customer", "contact", "raised_by"):
         value = ticket.get(fieldname)
         if value:
@@ -77,19 +81,33 @@ def earlier_tickets(ticket) -> list[dict]:
         return []
     return frappe.get_list(
         "Ticket",
-        filters={fieldname: value, "name": ["!=", ticket.name]},
+        filters={fieldname: value, "creation": ["<", ticket.creation]},
         fields=["name", "subject", "status", "sla_status", "opened_on", "priority", "rating"],
-        order_by="opened_on desc",
+        order_by="creation desc",
         limit_page_length=TICKET_LIMIT,
     )
+
+
+def contact_card(name: str) -> dict | None:
+    """Who wrote, for a ticket with no customer: read as part of the ticket the caller may read."""
+    meta = frappe.get_meta("Contact")
+    wanted = [f for f in ("full_name", "email_id", "mobile_no", "phone", "support_telegram_id") if meta.has_field(f)]
+    row = frappe.db.get_value("Contact", name, wanted, as_dict=True)
+    if not row:
+        return None
+    return {"name": name, "full_name": row.get("full_name") or name, "email_id": row.get("email_id"),
+            "phone": row.get("mobile_no") or row.get("phone"), "telegram": row.get("support_telegram_id")}
 
 
 def panel(ticket_name: str) -> dict:
     ticket = frappe.get_doc("Ticket", ticket_name)
     ticket.check_permission("read")
-    data = {"customer": None, "orders": {"doctype": None, "rows": []}, "tickets": earlier_tickets(ticket)}
+    data = {"customer": None, "contact": None, "orders": {"doctype": None, "rows": []},
+            "tickets": earlier_tickets(ticket)}
     doctype = ticket.customer_type or customer_doctype()
     if ticket.customer and doctype and frappe.db.exists(doctype, ticket.customer):
         data["customer"] = customer_card(doctype, ticket.customer)
         data["orders"] = latest_orders(ticket.customer)
+    elif ticket.contact:
+        data["contact"] = contact_card(ticket.contact)
     return data

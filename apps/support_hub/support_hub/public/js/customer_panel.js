@@ -23,6 +23,22 @@ support_hub.customer_panel.card = function (customer) {
 		<div>${facts}</div><div class="small mt-1">${contacts}</div></div>`;
 };
 
+// No customer: the contact who wrote, so the agent still sees who it is and how to reach them.
+support_hub.customer_panel.contact = function (contact) {
+	if (!contact) return `<p class="text-muted">${__("No customer linked yet.")}</p>`;
+	const reach = [
+		[contact.email_id, __("Email")],
+		[contact.phone, __("Phone")],
+		[contact.telegram, __("Telegram")],
+	]
+		.filter(([value]) => value)
+		.map(([value, label]) => `<span class="text-muted">${label}:</span> ${esc(value)}`)
+		.join(" · ");
+	return `<div class="mb-3">
+		<a class="h5" href="/app/contact/${encodeURIComponent(contact.name)}">${esc(contact.full_name)}</a>
+		<div>${reach}</div></div>`;
+};
+
 support_hub.customer_panel.orders = function (orders) {
 	if (!orders || !orders.doctype) return "";
 	if (orders.restricted) return `<p class="text-muted">${__("You may not see this customer's orders.")}</p>`;
@@ -62,7 +78,9 @@ support_hub.customer_panel.tickets = function (tickets) {
 
 support_hub.customer_panel.render = function (data) {
 	return (
-		support_hub.customer_panel.card(data.customer) +
+		(data.customer
+			? support_hub.customer_panel.card(data.customer)
+			: support_hub.customer_panel.contact(data.contact)) +
 		support_hub.customer_panel.orders(data.orders) +
 		support_hub.customer_panel.tickets(data.tickets)
 	);

@@ -130,6 +130,30 @@ class TestCustomerIdentificationAndPanel(FrappeTestCase):
         self.assertEqual((orders[0]["amount"], orders[0]["delivered"], orders[0]["billed"]), (12000, 50, 100))
         self.assertIn(earlier.name, [t["name"] for t in data["tickets"]])
         self.assertNotIn(current.name, [t["name"] for t in data["tickets"]])
+        self.assertIsNone(data["contact"])  # the customer card lists the contacts
+
+    def test_earlier_tickets_are_those_created_before_this_one_newest_first(self):
+        sender = f"history-{frappe.generate_hash(length=8)}@example.org"  # no other test's tickets
+        first, second, current, later = (make_ticket(raised_by=sender, subject=f"Question {n}") for n in range(4))
+        frappe.set_user(AGENT)
+        shown = [t["name"] for t in customer_panel(current.name)["tickets"]]
+        self.assertEqual(shown, [second.name, first.name])
+        self.assertEqual([t["name"] for t in customer_panel(later.name)["tickets"]], [current.name, second.name, first.name])
+        self.assertEqual(customer_panel(first.name)["tickets"], [])
+
+    def test_without_a_customer_the_panel_shows_the_contact(self):
+        contact = frappe.get_doc({"doctype": "Contact", "first_name": "Pavel", "last_name": "Orlov",
+                                  "support_telegram_id": "tg:700100999"})
+        contact.append("email_ids", {"email_id": f"pavel-{frappe.generate_hash(length=8)}@example.org", "is_primary": 1})
+        contact.append("phone_nos", {"phone": "+7 912 000 1122", "is_primary_mobile_no": 1})
+        contact.insert(ignore_permissions=True)
+        ticket = make_ticket(raised_by=contact.email_id)
+        self.assertEqual((ticket.contact, ticket.customer), (contact.name, None))
+        frappe.set_user(AGENT)
+        data = customer_panel(ticket.name)
+        self.assertIsNone(data["customer"])
+        self.assertEqual(data["contact"], {"name": contact.name, "full_name": "Pavel Orlov", "email_id": contact.email_id,
+                                           "phone": "+7 912 000 1122", "telegram": "tg:700100999"})
 
     def test_panel_respects_permissions(self):
         ticket = make_ticket(raised_by="anna@romashka.example")
