@@ -85,7 +85,7 @@ def test_deadline_warning_en_with_user_id_link_and_overdue():
     assert '<a href="tg://user?id=4242">Jane &lt;Doe&gt;</a>' in text
     assert "#TCK-00042" in text
     assert "resolution" in text
-    assert "Overdue by 1 h 5 min" in text
+    assert "Deadline passed 1 h 5 min ago" in text
     visible(text)
 
 

@@ -6,7 +6,6 @@ red indicator or a "Not Permitted"/"Error" title) and HTTP answers of 403 or 5xx
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -15,27 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "http"))
 
 from desk import Desk  # noqa: E402
-from served import Site  # noqa: E402
-
-URL = os.environ.get("SUPPORT_HUB_URL")
-
-
-def pytest_collection_modifyitems(config, items):
-    if URL:
-        return
-    skip = pytest.mark.skip(reason="no served site: scripts/test.sh serves one (SUPPORT_HUB_URL)")
-    for item in items:
-        item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def site() -> Site:
-    return Site.from_environment()
-
-
-@pytest.fixture(scope="session")
-def admin(site):
-    return site.admin()
+from served_fixtures import admin, pytest_collection_modifyitems, site  # noqa: E402,F401  (shared with tests/http)
 
 
 @pytest.fixture

@@ -108,6 +108,16 @@ class Desk:
         )
         time.sleep(0.3)  # let the last render finish after the last response
 
+    def open_from_list(self, name: str, what: str = "the document") -> None:
+        """Click a document in the list on screen and wait for its form."""
+        self.wait_until("return !!document.querySelector(`a[data-name='${arguments[0]}']`)", name,
+                        what=f"{what} {name} in the list")
+        self.assert_clean()
+        self.driver.find_element(By.CSS_SELECTOR, f"a[data-name='{name}']").click()
+        self.settle()
+        self.wait_until("return window.cur_frm && cur_frm.docname === arguments[0]", name, what=f"the form of {name}")
+        self.assert_clean()
+
     # ---- reading the page ----------------------------------------------------------------------------
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)

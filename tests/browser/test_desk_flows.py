@@ -41,12 +41,7 @@ def test_agent_works_a_ticket_from_the_queue(site, admin, desk):
     desk.assert_clean()
     click_text(desk, "My Tickets")
     desk.settle()
-    desk.wait_until(f"return !!document.querySelector(\"a[data-name='{ticket}']\")", what="the ticket in My Tickets")
-    desk.assert_clean()
-    desk.driver.find_element(By.CSS_SELECTOR, f"a[data-name='{ticket}']").click()
-    desk.settle()
-    desk.wait_until(f"return window.cur_frm && cur_frm.docname === '{ticket}'", what="the ticket form")
-    desk.assert_clean()
+    desk.open_from_list(ticket, what="the ticket in My Tickets:")
 
     note = f"Asked the warehouse about it {uuid.uuid4().hex[:6]}"
     box = desk.wait_for_css(".comment-box .ql-editor")
@@ -138,12 +133,7 @@ def test_claims_officer_works_a_claim(site, admin, desk):
                          ticket=new_ticket(admin))["name"]
     desk.login(officer)
     desk.open(f"claim?name={claim}")  # the claims queue, searched by the claim's ID
-    desk.wait_until(f"return !!document.querySelector(\"a[data-name='{claim}']\")", what="the claim in the list")
-    desk.assert_clean()
-    desk.driver.find_element(By.CSS_SELECTOR, f"a[data-name='{claim}']").click()
-    desk.settle()
-    desk.wait_until(f"return window.cur_frm && cur_frm.docname === '{claim}'", what="the claim form")
-    desk.assert_clean()
+    desk.open_from_list(claim, what="the claim")
     desk.select("status", "In Review")
     desk.save()
     desk.assert_clean()

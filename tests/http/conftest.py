@@ -7,31 +7,9 @@ role and a password), a Guest session, and the Maildir of the local SMTP sink th
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from served import Site
-
-URL = os.environ.get("SUPPORT_HUB_URL")
-
-
-def pytest_collection_modifyitems(config, items):
-    if URL:
-        return
-    skip = pytest.mark.skip(reason="no served site: scripts/test.sh serves one (SUPPORT_HUB_URL)")
-    for item in items:
-        item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def site() -> Site:
-    return Site.from_environment()
-
-
-@pytest.fixture(scope="session")
-def admin(site):
-    return site.admin()
+from served_fixtures import admin, pytest_collection_modifyitems, site  # noqa: F401  (shared fixtures and hook)
 
 
 @pytest.fixture(scope="session")

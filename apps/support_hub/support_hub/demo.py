@@ -20,6 +20,9 @@ AGENTS = [
     ("ivan@support.example", "Ivan", "Support Agent"),
 ]
 MANAGER = ("maria@support.example", "Maria", "Support Manager")
+# Frappe gives System Manager to the first system user made after setup while no one else has it:
+# the site's own administrator is made first, so no agent or manager is ever promoted by accident.
+SITE_ADMIN = ("it@support.example", "Irina", "System Manager")
 CLAIMS = ("oleg@support.example", "Oleg", "Claims Officer")
 TEAMS = {"First Line": AGENTS[:3], "Implementation": AGENTS[2:]}
 TOPICS = [
@@ -135,6 +138,8 @@ def finish_setup_wizard(time_zone: str = "Europe/Moscow") -> None:
     if not frappe.get_system_settings("setup_complete"):
         setup_complete({"language": "English", "country": "Russian Federation", "timezone": time_zone,
                         "currency": "RUB"})
+    _user(*SITE_ADMIN)
+    frappe.db.commit()
 
 
 def seed(tickets: int = 44) -> str:

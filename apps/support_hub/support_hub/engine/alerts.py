@@ -9,6 +9,7 @@ nor forge a link.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,20 +71,50 @@ def format_moment(moment: datetime | None, lang: str = "ru") -> str:
     return moment.strftime("%d.%m.%Y %H:%M" if _lang(lang) == "ru" else "%Y-%m-%d %H:%M")
 
 
+# Where a queued deadline alert says how long is left: filled in when the outbox finally sends it, so an
+# alert delayed by an outage or retries does not state the time left at queue time. Subjects and names
+# are escaped, so this tag can only come from here.
+_TIME_LEFT_MARK = re.compile(r'<time-left lang="(ru|en)"/>')
+
+
+def time_left_line(due: datetime, now: datetime, lang: str = "ru") -> str:
+    """'Time left: 10 min' before the deadline; 'Deadline passed 5 min ago' once it has gone."""
+    left = due - now
+    if left > timedelta(0):
+        return _t(lang, "left", left=format_duration(left, lang))
+    return _t(lang, "overdue_by", left=format_duration(left, lang))
+
+
+def render_at_send(text: str, due: datetime | None, now: datetime) -> str:
+    """The text as it goes out at `now`: the time-left placeholder counted against `due`.
+
+    Text without the placeholder (or without a deadline) is sent as it was queued."""
+    if due is None:
+        return text
+    return _TIME_LEFT_MARK.sub(lambda m: time_left_line(due, now, m.group(1)), text)
+
+
 def deadline_warning(
     *,
     lang: str = "ru",
     ticket: str,
     subject: str,
     target: str,
-    time_left: timedelta,
+    time_left: timedelta | None = None,
     due: datetime | None = None,
     assignee: Agent | None = None,
     ticket_url: str | None = None,
 ) -> str:
-    """A deadline is close (or already gone); `time_left` is negative once it has passed."""
-    left = format_duration(time_left, lang)
-    when = _t(lang, "left", left=left) if time_left > timedelta(0) else _t(lang, "overdue_by", left=left)
+    """A deadline is close (or already gone); `time_left` is negative once it has passed.
+
+    Without `time_left` the text carries a placeholder the sender fills in (render_at_send) with the
+    time left at the moment it is sent."""
+    if time_left is None:
+        when = f'<time-left lang="{_lang(lang)}"/>'
+    elif time_left > timedelta(0):
+        when = _t(lang, "left", left=format_duration(time_left, lang))
+    else:
+        when = _t(lang, "overdue_by", left=format_duration(time_left, lang))
     if due is not None:
         when += " " + _t(lang, "due_at", due=format_moment(due, lang))
     return "\n".join(
@@ -214,7 +245,7 @@ _TEXTS = {
         "h": "ч",
         "min": "мин",
         "left": "Осталось: {left}",
-        "overdue_by": "Просрочено на {left}",
+        "overdue_by": "Срок истёк {left} назад",
         "due_at": "(срок {due})",
         "deadline_title": "Горит срок",
         "sla_changed_title": "Изменён SLA",
@@ -239,7 +270,7 @@ _TEXTS = {
         "h": "h",
         "min": "min",
         "left": "Time left: {left}",
-        "overdue_by": "Overdue by {left}",
+        "overdue_by": "Deadline passed {left} ago",
         "due_at": "(due {due})",
         "deadline_title": "Deadline burning",
         "sla_changed_title": "SLA changed",

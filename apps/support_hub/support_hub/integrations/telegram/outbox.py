@@ -17,6 +17,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from support_hub.engine import outbox as engine
+from support_hub.engine.alerts import render_at_send
 from support_hub.integrations.telegram import site
 
 LEASE = timedelta(minutes=2)
@@ -25,8 +26,11 @@ _recent_sends: list[tuple[str, float]] = []
 
 
 def queue(key: str, chat_id, text: str, purpose: str, reference: tuple[str, str] | None = None,
-          reply_markup: dict | None = None) -> str | None:
-    """Queue one message; returns the row name, or None when the key was queued before."""
+          reply_markup: dict | None = None, deadline: datetime | None = None) -> str | None:
+    """Queue one message; returns the row name, or None when the key was queued before.
+
+    `deadline`: the text's time-left placeholder is filled in against it when the message is sent
+    (engine.alerts.render_at_send), so a late send still tells the truth."""
     if not chat_id or frappe.db.exists("Telegram Outbox", {"dedupe_key": key}):
         return None
     row = frappe.get_doc(
@@ -41,6 +45,7 @@ def queue(key: str, chat_id, text: str, purpose: str, reference: tuple[str, str]
             "reference_doctype": reference[0] if reference else None,
             "reference_name": reference[1] if reference else None,
             "reply_markup": json.dumps(reply_markup) if reply_markup else None,
+            "deadline": deadline,
         }
     )
     try:
@@ -103,7 +108,7 @@ def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | N
     query = (
         frappe.qb.from_(table)
         .select(table.name, table.dedupe_key, table.chat_id, table.text, table.attempts, table.status, table.next_try,
-                table.creation, table.reply_markup)
+                table.creation, table.reply_markup, table.deadline)
         .where((table.status == "Queued") & (table.next_try.isnull() | (table.next_try <= now)))
         .orderby(table.creation)
         .limit(limit)
@@ -117,7 +122,8 @@ def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | N
         chat = _chat(row.chat_id)
         _wait_for_rate_limit(chat)
         markup = json.loads(row.reply_markup) if row.reply_markup else None
-        result = telegram.send_message(chat, row.text, reply_markup=markup)
+        text = render_at_send(row.text or "", row.deadline, now)
+        result = telegram.send_message(chat, text, reply_markup=markup)
         if result.kind is not engine.SendKind.TRANSIENT:
             # Telegram answered, so the request counts against its limits (an outage's do not).
             _recent_sends.append((chat, time.monotonic()))
@@ -125,7 +131,7 @@ def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | N
         values = {"status": update.status.value, "attempts": update.attempts, "next_try": update.next_try,
                   "last_error": update.last_error or None}
         if update.status is engine.OutboxStatus.SENT:
-            values.update(sent_on=now_datetime(), message_id=str(result.message_id or ""))
+            values.update(sent_on=now_datetime(), message_id=str(result.message_id or ""), text=text)
             counts["sent"] += 1
         elif update.status is engine.OutboxStatus.FAILED:
             counts["failed"] += 1

@@ -13,13 +13,13 @@ import json
 
 import frappe
 from frappe.core.utils import html2text
-from frappe.utils import get_url_to_form, now_datetime
+from frappe.utils import get_url_to_form
 
 from support_hub.engine import alerts
 from support_hub.engine import outbox as keys
 from support_hub.engine.sla import SlaStatus, Transition
 from support_hub.integrations.telegram import outbox, site
-from support_hub.system_time import to_aware, to_naive
+from support_hub.system_time import to_naive
 
 
 def _plain(value: str | None) -> str:
@@ -52,7 +52,6 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
         for row in frappe.get_all("Ticket", filters={"name": ["in", [t.ticket for t in warnings]]},
                                   fields=["name", "subject", "team", "_assign"])
     }
-    now = to_aware(now_datetime())
     for transition in warnings:
         ticket = tickets.get(transition.ticket)
         chat = ticket and _team_chat(ticket.team, conf)
@@ -61,11 +60,11 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
         assignees = json.loads(ticket._assign or "[]")
         text = alerts.deadline_warning(
             lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=transition.target.value,
-            time_left=transition.due - now, due=to_naive(transition.due),
+            due=to_naive(transition.due),  # the time left is filled in when the outbox sends it
             assignee=_agent(assignees[0] if assignees else None), ticket_url=get_url_to_form("Ticket", ticket.name),
         )
         key = keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)
-        outbox.queue(key, chat, text, "Deadline Warning", ("Ticket", ticket.name))
+        outbox.queue(key, chat, text, "Deadline Warning", ("Ticket", ticket.name), deadline=to_naive(transition.due))
 
 
 def on_sla_event_insert(event, method=None) -> None:
