@@ -11,6 +11,7 @@ caller's own permissions, so an agent sees exactly the orders ERPNext lets them 
 from __future__ import annotations
 
 import frappe
+from frappe.utils import get_datetime
 
 from support_hub.crm.identify import customer_doctype
 
@@ -79,13 +80,18 @@ def earlier_tickets(ticket) -> list[dict]:
             break
     else:
         return []
-    return frappe.get_list(
+    rows = frappe.get_list(
         "Ticket",
-        filters={fieldname: value, "creation": ["<", ticket.creation]},
-        fields=["name", "subject", "status", "sla_status", "opened_on", "priority", "rating"],
-        order_by="creation desc",
+        filters={fieldname: value, "creation": ["<=", ticket.creation], "name": ["!=", ticket.name]},
+        fields=["name", "subject", "status", "sla_status", "opened_on", "priority", "rating", "creation"],
+        order_by="creation desc, name desc",
         limit_page_length=TICKET_LIMIT,
     )
+    # Two tickets made in the same instant (one import, one burst of mail) are told apart by their
+    # number, which the naming series hands out in order.
+    created = get_datetime(ticket.creation)
+    same_instant_later = {r.name for r in rows if get_datetime(r.creation) == created and r.name > ticket.name}
+    return [r for r in rows if r.name not in same_instant_later]
 
 
 def contact_card(name: str) -> dict | None:
