@@ -39,7 +39,11 @@ def queue_world(site, admin):
         name = new_ticket(admin, assign_to=assign_to, ticket_type=ticket_type, priority=priority, channel="Internal",
                           subject=f"Queue {priority} {uuid.uuid4().hex[:6]}")
         if status:
-            assert admin.update("Ticket", name, status=status).status_code == 200
+            values = {"status": status}
+            if status == "Postponed":  # until tomorrow: the reopen sweep leaves it alone meanwhile
+                values["postponed_until"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() + 86400))
+            response = admin.update("Ticket", name, **values)
+            assert response.status_code == 200, response.text[:500]
         return name
 
     # Made in an order unlike their deadlines: Urgent is due in 1 minute, Today in 30, two days in 90.
