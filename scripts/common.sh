@@ -99,6 +99,23 @@ sync_app_into_bench() {
 	fi
 }
 
+# The desk bundle (public/dist, not in git) is rebuilt whenever the app's public/ sources changed.
+public_tree_hash() {
+	(cd "$REPO_ROOT/apps/support_hub/support_hub/public" &&
+		find . -path ./dist -prune -o -type f -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+}
+
+build_assets_if_changed() {
+	local marker="$SUPPORT_HUB_BENCH/sites/.support_hub-assets"
+	if [ "$(cat "$marker" 2>/dev/null)" = "$(public_tree_hash)" ] && [ -d "$SUPPORT_HUB_BENCH/apps/support_hub/support_hub/public/dist" ]; then
+		say "desk assets are up to date"
+		return 0
+	fi
+	say "building support_hub's desk assets"
+	bench_cmd build --app support_hub >/dev/null || return 1
+	public_tree_hash | as_owner tee "$marker" >/dev/null
+}
+
 # A hash of the app's tree: migrate only when something in it changed since the site last saw it.
 app_tree_hash() { (cd "$REPO_ROOT/apps/support_hub" && find . -type f -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1); }
 

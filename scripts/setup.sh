@@ -81,8 +81,7 @@ say "loading demo data"
 bench_cmd --site "$SUPPORT_HUB_SITE" execute support_hub.demo.seed
 bench_cmd --site "$SUPPORT_HUB_SITE" enable-scheduler >/dev/null
 bench_cmd use "$SUPPORT_HUB_SITE" >/dev/null
-say "building support_hub's desk assets"
-bench_cmd build --app support_hub >/dev/null
+build_assets_if_changed
 cat <<MSG
 
 support_hub is ready on $SUPPORT_HUB_SITE:

@@ -65,6 +65,7 @@ prepare_test_site() {
 	sync_app_into_bench || return 1
 	start_mail_sink || return 1
 	ensure_site "$SUPPORT_HUB_TEST_SITE" || return 1
+	build_assets_if_changed || return 1
 	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config allow_tests true >/dev/null
 	bench_cmd --site "$SUPPORT_HUB_TEST_SITE" set-config auto_email_id "support-test@hub.example" >/dev/null
 	# The HTTP and browser tests make a user per case; Frappe refuses more than 60 new users an hour.
