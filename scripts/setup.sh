@@ -87,7 +87,7 @@ cat <<MSG
 support_hub is ready on $SUPPORT_HUB_SITE:
   http://localhost:8000   Administrator / $SUPPORT_HUB_ADMIN_PASSWORD
   agents: adelia@support.example, boris@support.example … manager: maria@support.example
-  (demo password: support-demo)
+  claims: oleg@support.example, System Manager: it@support.example (demo password: support-demo)
 MSG
 if [ "$start" = 1 ]; then
 	# bench start runs its own Redis servers on the same ports: hand them over.
