@@ -117,7 +117,7 @@ build_assets_if_changed() {
 }
 
 # A hash of the app's tree: migrate only when something in it changed since the site last saw it.
-app_tree_hash() { (cd "$REPO_ROOT/apps/support_hub" && find . -type f -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1); }
+app_tree_hash() { (cd "$REPO_ROOT/apps/support_hub" && find . -type f -not -path '*/__pycache__/*' -not -path './support_hub/public/dist/*' -not -path '*.egg-info/*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1); }
 
 site_config_value() {
 	"$SUPPORT_HUB_BENCH/env/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]) or "")' \
