@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_system_timezone
 
 from support_hub.engine.calendar import naive
@@ -93,3 +94,26 @@ def configure_telegram(fake, **overrides) -> None:
          "alert_ratings": 1, **overrides}
     )
     settings.save(ignore_permissions=True)
+
+
+class TelegramAlertsTestCase(FrappeTestCase):
+    """A support world and a fake Bot API with Telegram Settings pointing at it; every test starts with
+    an empty outbox and a fake that has seen nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        from support_hub.fakes.telegram import FakeTelegram
+
+        super().setUpClass()
+        cls.fake = FakeTelegram().start()
+        setup_support_world()
+        configure_telegram(cls.fake)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        frappe.db.delete("Telegram Outbox")
+        self.fake.reset()

@@ -4,19 +4,17 @@ Telegram chat (through the outbox, against the fake Bot API) and in each Support
 
 import frappe
 from frappe.desk.form.assign_to import add as assign
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 
-from support_hub.fakes.telegram import FakeTelegram
 from support_hub.integrations.telegram import outbox
 from support_hub.testing import (
+    TelegramAlertsTestCase,
     AGENT,
     MANAGER,
     MANAGER_CHAT,
-    configure_telegram,
     ensure_user,
     make_ticket,
     msk,
-    setup_support_world,
 )
 
 OTHER_MANAGER = "sh-test-manager-2@example.com"
@@ -38,23 +36,11 @@ def outbox_rows(ticket):
                           fields=["chat_id", "text"])
 
 
-class TestDeadlineMovedLater(FrappeTestCase):
+class TestDeadlineMovedLater(TelegramAlertsTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fake = FakeTelegram().start()
-        setup_support_world()
         ensure_user(OTHER_MANAGER, "Support Manager")
-        configure_telegram(cls.fake)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-        super().tearDownClass()
-
-    def setUp(self):
-        frappe.db.delete("Telegram Outbox")
-        self.fake.reset()
 
     def change_type(self, user, ticket, ticket_type):
         frappe.set_user(user)

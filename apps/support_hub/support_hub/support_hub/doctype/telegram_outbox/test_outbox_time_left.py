@@ -5,31 +5,13 @@ has passed), not what was left when it was queued: against the fake Bot API, whi
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
-from support_hub.fakes.telegram import FakeTelegram
 from support_hub.integrations.telegram import outbox
 from support_hub.sla import sweep
-from support_hub.testing import TEAM_CHAT, configure_telegram, make_ticket, msk, setup_support_world
+from support_hub.testing import TEAM_CHAT, TelegramAlertsTestCase, make_ticket, msk
 
 
-class TestTimeLeftWhenSent(FrappeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.fake = FakeTelegram().start()
-        setup_support_world()
-        configure_telegram(cls.fake)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-        super().tearDownClass()
-
-    def setUp(self):
-        frappe.db.delete("Telegram Outbox")
-        self.fake.reset()
-
+class TestTimeLeftWhenSent(TelegramAlertsTestCase):
     def warning_for_a_ticket_due_at_11(self):
         with self.freeze_time(msk(2026, 3, 2, 10, 0)):
             ticket = make_ticket(subject="Late alert")  # Support: first response due 11:00

@@ -4,20 +4,17 @@ from datetime import timedelta
 
 import frappe
 from frappe.desk.form.assign_to import add as assign
-from frappe.tests.utils import FrappeTestCase
 
-from support_hub.fakes.telegram import FakeTelegram
 from support_hub.integrations.telegram import outbox
 from support_hub.sla import sweep
 from support_hub.testing import (
+    TelegramAlertsTestCase,
     AGENT,
     MANAGER,
     MANAGER_CHAT,
     TEAM_CHAT,
-    configure_telegram,
     make_ticket,
     msk,
-    setup_support_world,
 )
 
 
@@ -30,23 +27,11 @@ def queued(purpose=None, status="Queued", tickets=None):
     return frappe.get_all("Telegram Outbox", filters=filters, fields=["name", "chat_id", "text", "attempts"])
 
 
-class TestTelegramAlerts(FrappeTestCase):
+class TestTelegramAlerts(TelegramAlertsTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fake = FakeTelegram().start()
-        setup_support_world()
-        configure_telegram(cls.fake)
         frappe.db.set_value("User", AGENT, {"telegram_username": "adelia_support"})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-        super().tearDownClass()
-
-    def setUp(self):
-        frappe.db.delete("Telegram Outbox")
-        self.fake.reset()
 
     def send(self, now):
         return outbox.send_due(now=now, commit=False)
