@@ -65,6 +65,17 @@ def setup_support_world() -> None:
     ensure_policy("Test Implementation", "Implementation", 240, 2400)
 
 
+def save_ticket_as(user: str, ticket: str, **values) -> None:
+    """Change a ticket as `user` saving it in the desk would, then give the session back to Administrator."""
+    frappe.set_user(user)
+    try:
+        doc = frappe.get_doc("Ticket", ticket)
+        doc.update(values)
+        doc.save()
+    finally:
+        frappe.set_user("Administrator")
+
+
 def make_ticket(**values):
     values.setdefault("subject", "Payroll export fails")
     values.setdefault("ticket_type", "Support")

@@ -8,6 +8,7 @@ from frappe.tests.utils import change_settings
 
 from support_hub.integrations.telegram import outbox
 from support_hub.testing import (
+    save_ticket_as,
     TelegramAlertsTestCase,
     AGENT,
     MANAGER,
@@ -117,13 +118,7 @@ class TestDeadlineMovedLater(TelegramAlertsTestCase):
 
     def test_a_managers_hand_edit_is_still_alerted_and_says_how_much_later(self):
         ticket = self.new_ticket()
-        frappe.set_user(MANAGER)
-        try:
-            doc = frappe.get_doc("Ticket", ticket.name)
-            doc.resolution_due = msk(2026, 3, 5, 12, 0)
-            doc.save()
-        finally:
-            frappe.set_user("Administrator")
+        save_ticket_as(MANAGER, ticket.name, resolution_due=msk(2026, 3, 5, 12, 0))
         (row,) = events(ticket)
         self.assertEqual((row.target, row.alert_managers), ("Resolution", 1))
         self.assertEqual(row.later_by_minutes, int((msk(2026, 3, 5, 12, 0) - ticket.resolution_due).total_seconds() // 60))

@@ -8,6 +8,7 @@ from frappe.desk.form.assign_to import add as assign
 from support_hub.integrations.telegram import outbox
 from support_hub.sla import sweep
 from support_hub.testing import (
+    save_ticket_as,
     TelegramAlertsTestCase,
     AGENT,
     MANAGER,
@@ -57,13 +58,7 @@ class TestTelegramAlerts(TelegramAlertsTestCase):
     def test_manual_sla_change_goes_to_the_manager_chat(self):
         with self.freeze_time(msk(2026, 3, 2, 10, 0)):
             ticket = make_ticket()
-        frappe.set_user(MANAGER)
-        try:
-            doc = frappe.get_doc("Ticket", ticket.name)
-            doc.resolution_due = msk(2026, 3, 5, 12, 0)
-            doc.save()
-        finally:
-            frappe.set_user("Administrator")
+        save_ticket_as(MANAGER, ticket.name, resolution_due=msk(2026, 3, 5, 12, 0))
         rows = queued("SLA Changed", tickets=[ticket])
         self.assertEqual([r.chat_id for r in rows], [str(MANAGER_CHAT)])
         self.assertIn(ticket.name, rows[0].text)
