@@ -61,26 +61,28 @@ def ensure_identity_fields() -> None:
     )
 
 
-def grant_erp_read() -> None:
-    """Where ERPNext is installed, agents read customers and their orders (as its permissions allow)."""
+def grant_read(doctype: str, role: str) -> None:
+    """Give `role` read access to `doctype` once (a Custom DocPerm at level 0), if the doctype exists."""
     from frappe.permissions import add_permission
 
+    if frappe.db.exists("DocType", doctype) and not frappe.db.exists(
+        "Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}
+    ):
+        add_permission(doctype, role, 0)
+
+
+def grant_erp_read() -> None:
+    """Where ERPNext is installed, agents read customers and their orders (as its permissions allow)."""
     for doctype in ("Customer", "Sales Order"):
-        if frappe.db.exists("DocType", doctype) and not frappe.db.exists(
-            "Custom DocPerm", {"parent": doctype, "role": "Support Agent", "permlevel": 0}
-        ):
-            add_permission(doctype, "Support Agent", 0)
+        grant_read(doctype, "Support Agent")
 
 
 def grant_mail_account_read() -> None:
     """The desk's e-mail composer reads the outgoing Email Account (signature, sender) as the person
     writing: without read access an agent's "New Email" stops at "Not permitted: Email Account".
     Passwords are never readable this way (Password fields live apart, in __Auth)."""
-    from frappe.permissions import add_permission
-
     for role in ("Support Agent", "Support Manager", "Claims Officer"):
-        if not frappe.db.exists("Custom DocPerm", {"parent": "Email Account", "role": role, "permlevel": 0}):
-            add_permission("Email Account", role, 0)
+        grant_read("Email Account", role)
 
 
 def ensure_settings_defaults() -> None:
