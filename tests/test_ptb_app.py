@@ -193,3 +193,48 @@ def test_an_edited_message_reaches_the_ticket_by_long_polling(fake_telegram, no_
     assert store.tickets[number].messages[0][0] == "Не открывается кабинет"
     assert [text for _, text in store.tickets[number].edits] == ["Не открывается кабинет и почта"]
     assert "Исправление добавлено" in fake.texts(chat)[-1]
+
+
+def test_a_rating_by_long_polling_is_given_once_and_its_keyboard_is_spent(fake_telegram, no_errors_logged):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS)
+    chat = CHAT + 2
+    client = TelegramClient(TOKEN, base_url=fake.url)
+
+    async def polling():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            for n, text in enumerate(["/start", "ACC-1001", "/new"], start=1):
+                fake.push_message(chat, text)
+                await until(lambda n=n: len(fake.texts(chat)) >= n)
+            fake.press(chat, "Другое")
+            await until(lambda: len(fake.texts(chat)) >= 4)
+            fake.push_message(chat, "Не открывается кабинет")
+            await until(lambda: store.tickets and len(fake.texts(chat)) >= 5)
+            (number,) = store.tickets
+            store.close_ticket(number, "Resolved")
+            request = rating_request(store, chat, number)
+            await asyncio.to_thread(client.send_message, chat, request.text,
+                                    reply_markup=inline_keyboard(request.buttons))
+            shown = fake.sent[-1]
+            press = fake.press(chat, "👎")
+            await until(lambda: len(fake.texts(chat)) >= 7)
+            await until(lambda: any(e["message_id"] == shown["message_id"] for e in fake.edits))
+            assert press["callback_query"]["id"] in [a["callback_query_id"] for a in fake.callback_answers]
+            fake.push_message(chat, "Долго ждали")
+            await until(lambda: len(fake.texts(chat)) >= 8)
+            later = fake.press(chat, "👍")  # the same keyboard, pressed again from another device
+            await until(lambda: len(fake.texts(chat)) >= 9)
+            await until(lambda: later["callback_query"]["id"] in [a["callback_query_id"] for a in fake.callback_answers])
+            return number
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    number = asyncio.run(polling())
+    assert store.ratings[number] == ("bad", "Долго ждали")
+    assert "уже оценена" in fake.texts(chat)[-1]

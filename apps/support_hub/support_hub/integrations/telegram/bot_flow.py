@@ -69,6 +69,10 @@ class Incoming:
     edited: bool = False  # the customer edited message_id: text is its new text
     # The sender's Telegram app language (IETF tag, e.g. "en", "ru", "en-GB"); picks a new chat's language.
     language_code: str | None = None
+    # A pressed inline button: Telegram's id of the press (answered to stop the client's spinner) and the
+    # message the keyboard is on (its keyboard is spent once pressed, and removed).
+    callback_id: str | None = None
+    button_message_id: int | None = None
 
 
 @dataclass(frozen=True)

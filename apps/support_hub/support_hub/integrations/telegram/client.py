@@ -174,6 +174,18 @@ class TelegramClient:
             params["language_code"] = language_code
         return bool(self.call("setMyCommands", params))
 
+    def answer_callback_query(self, callback_query_id: str, text: str | None = None) -> bool:
+        """Stop the spinner Telegram shows on a pressed inline button (optionally with a short notice)."""
+        params: dict[str, Any] = {"callback_query_id": callback_query_id}
+        if text:
+            params["text"] = text
+        return bool(self.call("answerCallbackQuery", params))
+
+    def remove_inline_keyboard(self, chat_id: int | str, message_id: int) -> bool:
+        """Take the inline keyboard off a message the bot sent (its buttons are spent)."""
+        return bool(self.call("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id,
+                                                         "reply_markup": {"inline_keyboard": []}}))
+
     def delete_webhook(self, drop_pending_updates: bool = False) -> bool:
         return bool(self.call("deleteWebhook", {"drop_pending_updates": drop_pending_updates}))
 

@@ -82,7 +82,8 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
         if query.message is None or query.message.chat.type != ChatType.PRIVATE:
             return None
         return Incoming(update.update_id, query.message.chat.id, query.from_user.id, callback_data=query.data or "",
-                        language_code=query.from_user.language_code)
+                        language_code=query.from_user.language_code, callback_id=query.id,
+                        button_message_id=query.message.message_id)
     edited = update.message is None and update.edited_message is not None
     message = update.edited_message if edited else update.message
     if message is None or message.chat.type != ChatType.PRIVATE:

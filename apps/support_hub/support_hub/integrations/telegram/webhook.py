@@ -8,6 +8,7 @@ right after the commit. Updates from group chats and channels are answered 200 a
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import replace
 
 import frappe
@@ -66,12 +67,26 @@ def process(incoming, conf=None) -> list[str]:
             fetched.append(attachment)
         incoming = replace(incoming, attachments=tuple(fetched))
     queued = []
-    for number, reply in enumerate(handle(store, incoming, config)):
+    replies = handle(store, incoming, config)
+    if incoming.callback_id and telegram is not None:
+        spend_keyboard(telegram, incoming)
+    for number, reply in enumerate(replies):
         row = outbox.queue(f"bot-reply|{incoming.update_id}|{number}", reply.chat_id, reply.text, "Bot Reply",
                            reply_markup=reply_markup_json(reply))
         if row:
             queued.append(row)
     return queued
+
+
+def spend_keyboard(telegram, incoming) -> None:
+    """A pressed button's answer, as the long-polling bot gives it: the client's spinner stops
+    (answerCallbackQuery) and the keyboard goes (editMessageReplyMarkup), so an old rating or topic list
+    cannot be pressed again. Telegram being unreachable leaves only a spinner: the press was handled."""
+    with suppress(TelegramError):
+        telegram.answer_callback_query(incoming.callback_id)
+    if incoming.button_message_id:
+        with suppress(TelegramError):
+            telegram.remove_inline_keyboard(incoming.chat_id, incoming.button_message_id)
 
 
 def respond(status: int, message: str) -> dict:

@@ -181,6 +181,36 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.deliver(self.fake.edited_message_update(chat, message_id, "Не пришла зарплата за апрель"))
         self.assertTrue(frappe.db.exists("Communication", {"in_reply_to": first, "content": ["like", "%апрель%"]}))
 
+    def test_a_rating_by_webhook_is_given_once_and_its_keyboard_is_spent(self):
+        chat = CHAT + 8
+        ticket = self.sign_in_and_open_ticket(chat=chat)
+        doc = frappe.get_doc("Ticket", ticket)
+        doc.status = "Resolved"
+        doc.save()
+        outbox.send_due(commit=False)
+        request = next(m for m in reversed(self.fake.sent) if m["chat_id"] == chat and m.get("reply_markup"))
+        self.assertIn("👎", json.dumps(request["reply_markup"], ensure_ascii=False))
+
+        press = self.fake.press(chat, "👎")
+        self.deliver(press)
+        query = press["callback_query"]
+        # The shopper's spinner stops and the rating buttons go, as in long polling.
+        self.assertIn(query["id"], [a["callback_query_id"] for a in self.fake.callback_answers])
+        spent = [e for e in self.fake.edits if e.get("message_id") == request["message_id"]]
+        self.assertTrue(spent and not spent[-1].get("reply_markup", {}).get("inline_keyboard"), self.fake.edits)
+        self.deliver(self.fake.message_update(chat, "Долго ждали"))
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, ["rating", "rating_comment"]), ("bad", "Долго ждали"))
+
+        # A later tap on the old keyboard (a second phone, a slow client) changes nothing and is answered.
+        later = self.fake.press(chat, "👍")
+        self.deliver(later)
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, ["rating", "rating_comment"]), ("bad", "Долго ждали"))
+        self.assertIn("уже оценена", self.last_text_of(chat))
+        self.assertIn(later["callback_query"]["id"], [a["callback_query_id"] for a in self.fake.callback_answers])
+        # The text after it is no comment on the rating: it stays a message.
+        self.deliver(self.fake.message_update(chat, "Спасибо"))
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, "rating_comment"), "Долго ждали")
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
