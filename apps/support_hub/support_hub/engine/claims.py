@@ -248,3 +248,202 @@ def validate_amounts(
 
 def _money(value: Amount) -> str:
     return f"{Decimal(str(value)):,.2f}"
+
+
+# --- claims on an order's lines ----------------------------------------------------------------
+#
+# A claim on an order names lines of that order and how much of each went wrong. Prices are never
+# typed in: each line is worth the order's own rate, so a claim cannot ask for more than the goods
+# cost, and a quantity the customer already returned (or that another claim already covers) cannot
+# be claimed twice.
+
+LINE_MISSING = "Missing"
+LINE_DAMAGED = "Damaged"
+LINE_WRONG_ITEM = "Wrong Item"
+LINE_EXPIRED = "Expired"
+LINE_LATE = "Late"
+LINE_CATEGORIES = (LINE_MISSING, LINE_DAMAGED, LINE_WRONG_ITEM, LINE_EXPIRED, LINE_LATE)
+
+CENT = Decimal("0.01")
+
+
+def _dec(value: Amount | None) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of the order as the books have it. `returned` is what the customer already sent back
+    (returns and credit notes), `claimed` what other live claims on this order already cover."""
+
+    line_id: str
+    item: str
+    qty: Amount
+    rate: Amount
+    returned: Amount = 0
+    claimed: Amount = 0
+
+    @property
+    def open_qty(self) -> Decimal:
+        """How much of the line may still be claimed."""
+        return max(_dec(self.qty) - _dec(self.returned) - _dec(self.claimed), Decimal(0))
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """What the person asks for: this much of that line, for this reason."""
+
+    line_id: str
+    qty: Amount
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimedLine:
+    line_id: str
+    item: str
+    qty: Decimal
+    rate: Decimal
+    amount: Decimal
+    category: str
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """Why a requested line is refused. `kind` is one of the LINE_* codes below; the numbers let the
+    caller say it in the user's language. str() is the English sentence."""
+
+    kind: str
+    row: int
+    item: str = ""
+    qty: Decimal = Decimal(0)
+    ordered: Decimal = Decimal(0)
+    returned: Decimal = Decimal(0)
+    claimed: Decimal = Decimal(0)
+    available: Decimal = Decimal(0)
+    category: str = ""
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" + (f" ({self.item})" if self.item else "")
+        if self.kind == NOT_ON_ORDER:
+            return f"{where}: this line is not on the order"
+        if self.kind == TWICE:
+            return f"{where}: the same order line is claimed twice"
+        if self.kind == NO_QTY:
+            return f"{where}: quantity must be above zero"
+        if self.kind == BAD_CATEGORY:
+            return f"{where}: unknown category {self.category!r} (one of: {', '.join(LINE_CATEGORIES)})"
+        return (
+            f"{where}: {_qty(self.qty)} claimed, but only {_qty(self.available)} of {_qty(self.ordered)} "
+            f"can be (returned already: {_qty(self.returned)}, in other claims: {_qty(self.claimed)})"
+        )
+
+
+NOT_ON_ORDER = "not_on_order"
+TWICE = "twice"
+NO_QTY = "no_qty"
+BAD_CATEGORY = "bad_category"
+TOO_MUCH = "too_much"
+
+
+def _qty(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class PricedClaim:
+    lines: tuple[ClaimedLine, ...]
+    total: Decimal
+    problems: tuple[LineProblem, ...]
+
+
+def price_claim_lines(order_lines: Iterable[OrderLine], requests: Sequence[LineRequest]) -> PricedClaim:
+    """The claimed lines at the order's rates and their total, or every reason the request is refused.
+
+    A request is refused as a whole when any line is wrong (no partial claims behind the user's back):
+    a line not on the order, the same line twice, a quantity of zero or less, an unknown category, or
+    more than the line's open quantity (ordered − returned − already claimed elsewhere)."""
+    by_id = {line.line_id: line for line in order_lines}
+    problems: list[LineProblem] = []
+    priced: list[ClaimedLine] = []
+    seen: set[str] = set()
+    for row, request in enumerate(requests, start=1):
+        line = by_id.get(request.line_id)
+        if line is None:
+            problems.append(LineProblem(NOT_ON_ORDER, row))
+            continue
+        if request.line_id in seen:
+            problems.append(LineProblem(TWICE, row, line.item))
+            continue
+        seen.add(request.line_id)
+        qty = _dec(request.qty)
+        if qty <= 0:
+            problems.append(LineProblem(NO_QTY, row, line.item, qty=qty))
+            continue
+        category = request.category or ""
+        if category not in LINE_CATEGORIES:
+            problems.append(LineProblem(BAD_CATEGORY, row, line.item, category=category))
+            continue
+        if qty > line.open_qty:
+            problems.append(
+                LineProblem(
+                    TOO_MUCH, row, line.item, qty=qty, ordered=_dec(line.qty), returned=_dec(line.returned),
+                    claimed=_dec(line.claimed), available=line.open_qty,
+                )
+            )
+            continue
+        rate = _dec(line.rate)
+        priced.append(ClaimedLine(line.line_id, line.item, qty, rate, _cents(qty * rate), category))
+    if problems:
+        return PricedClaim((), Decimal(0), tuple(problems))
+    return PricedClaim(tuple(priced), sum((p.amount for p in priced), Decimal(0)), ())
+
+
+@dataclass(frozen=True)
+class RefundProblem:
+    """Why a refund is refused; str() is the English sentence."""
+
+    kind: str
+    amount: Decimal
+    paid: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    limit: Decimal = Decimal(0)
+
+    def __str__(self) -> str:
+        if self.kind == NO_AMOUNT:
+            return "A refund must be above zero"
+        if self.kind == OVER_CLAIM:
+            return f"A refund of {_money(self.amount)} is more than the claim's approved {_money(self.limit)}"
+        return (
+            f"A refund of {_money(self.amount)} is more than the customer paid for the order: paid "
+            f"{_money(self.paid)}, refunded already {_money(self.refunded)}, at most {_money(self.limit)} is left"
+        )
+
+
+NO_AMOUNT = "no_amount"
+OVER_PAID = "over_paid"
+OVER_CLAIM = "over_claim"
+
+
+def refund_problem(
+    amount: Amount, paid: Amount, refunded: Amount, approved: Amount | None = None
+) -> RefundProblem | None:
+    """Why refunding `amount` on an order is refused, or None.
+
+    `paid` is what the customer paid for the order, `refunded` what was already paid back or is
+    waiting to be (draft refunds count: two drafts of the same money must not both be posted).
+    `approved`, when given, is the claim's approved amount, which a refund may not exceed either."""
+    amount_d = _cents(_dec(amount))
+    if amount_d <= 0:
+        return RefundProblem(NO_AMOUNT, amount_d)
+    if approved is not None and amount_d > _cents(_dec(approved)):
+        return RefundProblem(OVER_CLAIM, amount_d, limit=_cents(_dec(approved)))
+    paid_d, refunded_d = _cents(_dec(paid)), _cents(_dec(refunded))
+    left = max(paid_d - refunded_d, Decimal(0))
+    if amount_d > left:
+        return RefundProblem(OVER_PAID, amount_d, paid_d, refunded_d, left)
+    return None
