@@ -4,6 +4,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUPPORT_HUB_BENCH="${SUPPORT_HUB_BENCH:-/home/frappe/frappe-bench}"
 SUPPORT_HUB_SITE="${SUPPORT_HUB_SITE:-support.localhost}"
 SUPPORT_HUB_TEST_SITE="${SUPPORT_HUB_TEST_SITE:-support-test.localhost}"
+SUPPORT_HUB_ERP_TEST_SITE="${SUPPORT_HUB_ERP_TEST_SITE:-support-erp-test.localhost}"
 SUPPORT_HUB_DB_ROOT_PASSWORD="${SUPPORT_HUB_DB_ROOT_PASSWORD:-root}"
 SUPPORT_HUB_ADMIN_PASSWORD="${SUPPORT_HUB_ADMIN_PASSWORD:-admin}"
 SUPPORT_HUB_TEST_VENV="${SUPPORT_HUB_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/support_hub/test-venv}"
@@ -137,13 +138,16 @@ site_usable() {
 # Whether the site's database lists support_hub among its installed apps (where Frappe keeps them:
 # the global default "installed_apps").
 app_installed() {
-	local db pw
+	local db pw app="${2:-support_hub}"
 	db="$(site_config_value "$1" db_name)"
 	pw="$(site_config_value "$1" db_password)"
 	mysql -h127.0.0.1 --protocol=TCP -u"$db" -p"$pw" "$db" -N -e \
 		"select defvalue from \`tabDefaultValue\` where parent = '__global' and defkey = 'installed_apps'" 2>/dev/null |
-		grep -q '"support_hub"'
+		grep -q "\"$app\""
 }
+
+# ERPNext is optional: the ERP layer of the tests and the demo's grocery story need it on the bench.
+erpnext_on_bench() { [ -d "$SUPPORT_HUB_BENCH/apps/erpnext/erpnext" ]; }
 
 # Remove a site with its database and database user, whatever state a failed run left it in.
 drop_site() {
@@ -157,8 +161,10 @@ drop_site() {
 }
 
 # Create the site if missing (or half-made by a failed run), install the app, migrate when it changed.
+# ensure_site SITE [erpnext]: the site with support_hub (and ERPNext first, when asked), installed or
+# migrated as needed.
 ensure_site() {
-	local site="$1" marker
+	local site="$1" with_erpnext="${2:-}" marker
 	if [ -d "$SUPPORT_HUB_BENCH/sites/$site" ] && ! site_usable "$site"; then
 		say "site $site was left half-made by an earlier run: dropping it to start again"
 		drop_site "$site" || return 1
@@ -171,6 +177,11 @@ ensure_site() {
 			drop_site "$site"
 			return 1
 		fi
+	fi
+	if [ -n "$with_erpnext" ] && ! app_installed "$site" erpnext; then
+		# ERPNext goes in before support_hub, which then finds Customer and Sales Order at install.
+		say "installing ERPNext on $site (a few minutes)"
+		bench_cmd --site "$site" install-app erpnext >/dev/null || return 1
 	fi
 	marker="$SUPPORT_HUB_BENCH/sites/$site/.support_hub-tree"
 	if ! app_installed "$site"; then
@@ -207,6 +218,21 @@ configure_site_mail() {
 		--kwargs "{'server': '127.0.0.1', 'port': $SUPPORT_HUB_SMTP_PORT}" >/dev/null
 }
 
+# The background workers, as `bench start` runs them from the bench's Procfile (setup writes that line
+# with procfile_workers): one long-lived process for every queue, `bench worker-pool` with
+# $SUPPORT_HUB_WORKERS workers. Intake drains a burst in a few batch jobs, so a second worker lets the
+# next batch (or a mail or SLA job) run while one waits on the database.
+SUPPORT_HUB_WORKERS="${SUPPORT_HUB_WORKERS:-2}"
+worker_args() { echo "worker-pool --num-workers $SUPPORT_HUB_WORKERS --queue short,default,long"; }
+
+# Start the served site's workers in their own session (so one signal reaches them all), the pid in
+# $1/worker.pid. A benchmark kills and restarts them through this too.
+start_served_worker() {
+	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner setsid bash -c 'echo $$ >"$1/worker.pid"; exec "$2/env/bin/python" -m frappe.utils.bench_helper frappe $3' \
+		_ "$1" "$SUPPORT_HUB_BENCH" "$(worker_args)" >>"$SUPPORT_HUB_BENCH/logs/test-worker.log" 2>&1 </dev/null &)
+	for _ in $(seq 1 20); do [ -s "$1/worker.pid" ] && return 0; sleep 0.1; done
+}
+
 # Serve a site for the HTTP and browser tests: gunicorn on a free 127.0.0.1 port (with Frappe's own
 # middleware for /assets and /files, which nginx serves in production) and one background worker for
 # every queue, their pids in $SERVED_RUN. Sets SERVED_URL; stop_served ends both.
@@ -217,8 +243,7 @@ serve_site() {
 	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner "$SUPPORT_HUB_BENCH/env/bin/gunicorn" -b "127.0.0.1:$port" -w 3 -t 120 \
 		--graceful-timeout 5 -p "$SERVED_RUN/web.pid" -D --error-logfile "$SUPPORT_HUB_BENCH/logs/test-web.log" \
 		'frappe.app:application_with_statics()')
-	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner bash -c 'echo $$ >"$1/worker.pid"; exec "$2/env/bin/python" -m frappe.utils.bench_helper frappe worker --queue short,default,long' \
-		_ "$SERVED_RUN" "$SUPPORT_HUB_BENCH" >>"$SUPPORT_HUB_BENCH/logs/test-worker.log" 2>&1 </dev/null &)
+	start_served_worker "$SERVED_RUN"
 	SERVED_URL="http://127.0.0.1:$port"
 	for _ in $(seq 1 120); do
 		curl -sf -o /dev/null -H "Host: $site" "$SERVED_URL/api/method/ping" && return 0
@@ -233,6 +258,8 @@ stop_served() {
 	for f in "$SERVED_RUN"/*.pid; do
 		[ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null
 	done
+	# the workers' session: a pool's workers and a job still running
+	[ -f "$SERVED_RUN/worker.pid" ] && kill -TERM -- "-$(cat "$SERVED_RUN/worker.pid")" 2>/dev/null
 	sleep 1
 	rm -rf "$SERVED_RUN"
 	SERVED_RUN=""

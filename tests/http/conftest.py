@@ -7,31 +7,13 @@ role and a password), a Guest session, and the Maildir of the local SMTP sink th
 
 from __future__ import annotations
 
-import pytest
-
-from served_fixtures import admin, pytest_collection_modifyitems, site  # noqa: F401  (shared fixtures and hook)
-
-
-@pytest.fixture(scope="session")
-def guest(site):
-    return site.guest()
-
-
-@pytest.fixture(scope="session")
-def agent(site):
-    return site.as_role("Support Agent")
-
-
-@pytest.fixture(scope="session")
-def manager(site):
-    return site.as_role("Support Manager")
-
-
-@pytest.fixture(scope="session")
-def claims_officer(site):
-    return site.as_role("Claims Officer")
-
-
-@pytest.fixture(scope="session")
-def website_user(site):
-    return site.as_role(None)
+from served_fixtures import (  # noqa: F401  (shared fixtures and hook)
+    admin,
+    agent,
+    claims_officer,
+    guest,
+    manager,
+    pytest_collection_modifyitems,
+    site,
+    website_user,
+)

@@ -1,5 +1,6 @@
-"""What both served layers (tests/http and tests/browser) share in their conftest: the skip when no
-site is served, the site and its Administrator session. Each conftest imports these names."""
+"""What the served layers (tests/http, tests/browser, tests/erp) share in their conftest: the skip when no
+site is served, the site, its Administrator session and a logged-in session per role. Each conftest
+imports the names it uses."""
 
 from __future__ import annotations
 
@@ -26,3 +27,28 @@ def site() -> Site:
 @pytest.fixture(scope="session")
 def admin(site):
     return site.admin()
+
+
+@pytest.fixture(scope="session")
+def guest(site):
+    return site.guest()
+
+
+@pytest.fixture(scope="session")
+def agent(site):
+    return site.as_role("Support Agent")
+
+
+@pytest.fixture(scope="session")
+def manager(site):
+    return site.as_role("Support Manager")
+
+
+@pytest.fixture(scope="session")
+def claims_officer(site):
+    return site.as_role("Claims Officer")
+
+
+@pytest.fixture(scope="session")
+def website_user(site):
+    return site.as_role(None)

@@ -131,13 +131,23 @@ def _setup_records() -> None:
         ).insert(ignore_permissions=True)
 
 
+DEMO_COMPANY = ("Продукты у дома", "ПД")
+
+
 def finish_setup_wizard(time_zone: str = "Europe/Moscow") -> None:
     """A demo site opens on the desk, not on Frappe's first-run wizard."""
     from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
 
     if not frappe.get_system_settings("setup_complete"):
-        setup_complete({"language": "English", "country": "Russian Federation", "timezone": time_zone,
-                        "currency": "RUB"})
+        args = {"language": "English", "country": "Russian Federation", "timezone": time_zone, "currency": "RUB"}
+        if "erpnext" in frappe.get_installed_apps():
+            # ERPNext's stages make the company, its chart of accounts and the fiscal year; without an
+            # e-mail no wizard user is made, so the site's System Manager stays the one made below.
+            year = now_datetime().year
+            args.update({"company_name": DEMO_COMPANY[0], "company_abbr": DEMO_COMPANY[1],
+                         "chart_of_accounts": "Standard", "fy_start_date": f"{year}-01-01",
+                         "fy_end_date": f"{year}-12-31", "industry": "Retail"})
+        setup_complete(args)
     _user(*SITE_ADMIN)
     frappe.db.commit()
 
