@@ -5,7 +5,9 @@ The working intervals of a span of local dates are laid out once as UTC epoch se
 a running total of working seconds, so "add N working minutes" and "working minutes between" are two
 bisections instead of a walk over days. The span grows on demand. Because intervals are built from
 local wall-clock times, a DST change simply makes that day's interval one hour longer or shorter,
-which is what a person working those hours experiences.
+which is what a person working those hours experiences. A boundary inside the skipped or repeated
+hour follows one rule (see BusinessCalendar._boundary): it happens the first time the wall clock
+shows that time or later — at the jump in spring, at the first of the two readings in autumn.
 """
 
 from __future__ import annotations
@@ -136,11 +138,40 @@ class BusinessCalendar:
             return []
         out = []
         for start, end in self._hours_by_weekday.get(day.weekday(), ()):
-            s = datetime.combine(day, start, tzinfo=self.tz).timestamp()
-            e = datetime.combine(day, end, tzinfo=self.tz).timestamp()
+            s, e = self._boundary(day, start), self._boundary(day, end)
             if e > s:  # a DST jump can swallow a very short interval whole
                 out.append((s, e))
         return out
+
+    def _boundary(self, day: date, wall: time) -> float:
+        """The instant a working-hours boundary happens: the first time that day's wall clock shows
+        `wall` or later.
+
+        Spring forward (the clock jumps, say, from 02:00 to 03:00): a boundary inside the skipped hour
+        happens at the jump. zoneinfo would read 02:30 with the offset from before the jump and put it
+        an hour late, at 03:30, so such a time is found by bisecting the few hours around it.
+
+        Autumn (the clock is set back, say, from 03:00 to 02:00, showing 02:00-02:59 twice): the rule is
+        the first time. A shift starting at 02:30 starts at the first 02:30 and runs on through the
+        repeated hour; a shift ending at 02:30 ends at the first 02:30 and does not resume when the
+        clock shows 02:00 again. In other words a shift follows the furthest the clock has got that day,
+        which is how tests/test_calendar_reference.py counts working time minute by minute.
+        """
+        wanted = datetime.combine(day, wall)
+        first = datetime.combine(day, wall, tzinfo=self.tz)  # fold=0: the first of a repeated time
+        ts = first.timestamp()
+        if datetime.fromtimestamp(ts, self.tz).replace(tzinfo=None) == wanted:
+            return ts
+        # In a gap: the jump lies between this reading with the later offset and with the earlier one.
+        lo = int(first.replace(fold=1).timestamp())
+        hi = int(ts)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if datetime.fromtimestamp(mid, self.tz).replace(tzinfo=None) >= wanted:
+                hi = mid
+            else:
+                lo = mid
+        return float(hi)
 
     def _lay_out(self, first_day: date, end_day: date) -> None:
         self._first_day, self._end_day = first_day, first_day

@@ -105,14 +105,24 @@ class Deadlines:
     resolution_due: datetime
 
 
-def deadlines(policy: Policy, priority: str | None, start: datetime, paused_minutes: float = 0.0) -> Deadlines:
-    """Due dates counted in working time from `start`, pushed out by working time already paused."""
+def deadlines(
+    policy: Policy,
+    priority: str | None,
+    start: datetime,
+    paused_minutes: float = 0.0,
+    first_response_paused_minutes: float | None = None,
+) -> Deadlines:
+    """Due dates counted in working time from `start`, each pushed out by the working time paused
+    while that target was still running (see pause_credit): `paused_minutes` for the resolution,
+    `first_response_paused_minutes` (default: the same) for the first response."""
     target = policy.target_for(priority)
     if target is None:
         raise ValueError(f"SLA policy {policy.name!r} has no target for priority {priority!r}")
+    if first_response_paused_minutes is None:
+        first_response_paused_minutes = paused_minutes
     add = policy.calendar.add_working_minutes
     return Deadlines(
-        first_response_due=add(start, target.first_response_minutes + paused_minutes),
+        first_response_due=add(start, target.first_response_minutes + first_response_paused_minutes),
         resolution_due=add(start, target.resolution_minutes + paused_minutes),
     )
 
@@ -131,6 +141,26 @@ def shift_for_pause(calendar: BusinessCalendar, due: datetime, paused_since: dat
         return due
     paused = paused_working_minutes(calendar, paused_since, resumed_at)
     return calendar.add_working_minutes(due, paused) if paused > 0 else due
+
+
+def pause_credit(
+    calendar: BusinessCalendar, due: datetime | None, done_on: datetime | None, paused_since: datetime, resumed_at: datetime
+) -> float:
+    """Working minutes of one pause that count for one target: all of it when the target was still
+    running when the pause began, none when it was already met or its deadline had already passed.
+    (Met during the pause — an agent's answer while waiting on the customer, resolving a paused
+    ticket — still counts: the target was running when the clock stopped.)
+
+    Each target keeps its own total of these (the ticket's paused minutes), and a policy chosen anew
+    counts from the opening plus that total. A pause after a breach therefore never adds to it: if it
+    did, a later re-selection (a priority change, even to the same targets) would push the missed
+    deadline past the pause and the breach would vanish. A longer target chosen after a breach does
+    not get those pause minutes either — the conservative reading: a re-selection can make a deadline
+    later by its own target, never by time the customer was waited on after the promise was broken.
+    """
+    if due is None or due <= paused_since or (done_on is not None and done_on <= paused_since):
+        return 0.0
+    return paused_working_minutes(calendar, paused_since, resumed_at)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ SYSTEM_FIELDS: dict[str, Kind] = {
     "sla_status": Kind.TEXT,
     "sla_paused_since": Kind.DATETIME,
     "sla_paused_minutes": Kind.NUMBER,
+    "sla_response_paused_minutes": Kind.NUMBER,
     "sla_warning_on": Kind.DATETIME,
     "sla_breach_on": Kind.DATETIME,
     "next_due": Kind.DATETIME,

@@ -17,6 +17,11 @@ from support_hub.system_time import to_aware, to_naive
 
 DUE_FIELDS = ("first_response_due", "resolution_due")
 GUARDED_FIELDS = ("sla_policy", *DUE_FIELDS)
+# Per target: its due date, the working minutes paused while it ran, and when it was met.
+_PAUSE_TOTALS = (
+    ("first_response_due", "sla_response_paused_minutes", "first_responded_on"),
+    ("resolution_due", "sla_paused_minutes", "resolved_on"),
+)
 
 
 def facts(doc) -> sla.TicketFacts:
@@ -82,7 +87,8 @@ def _track_resolution(doc, now_local: datetime) -> None:
 
 def _set_deadlines(doc, policy: sla.Policy) -> None:
     start = to_aware(doc.opened_on or doc.creation or now_datetime())
-    due = sla.deadlines(policy, doc.priority, start, paused_minutes=float(doc.sla_paused_minutes or 0))
+    due = sla.deadlines(policy, doc.priority, start, paused_minutes=float(doc.sla_paused_minutes or 0),
+                        first_response_paused_minutes=float(doc.sla_response_paused_minutes or 0))
     doc.first_response_due = to_naive(due.first_response_due)
     doc.resolution_due = to_naive(due.resolution_due)
 
@@ -94,12 +100,15 @@ def _track_pause(doc, policy: sla.Policy | None, now: datetime) -> None:
     elif not should_pause and doc.sla_paused_since:
         since = to_aware(doc.sla_paused_since)
         if policy is not None:
-            calendar = policy.calendar
-            doc.sla_paused_minutes = float(doc.sla_paused_minutes or 0) + sla.paused_working_minutes(calendar, since, now)
-            for fieldname in DUE_FIELDS:
-                if doc.get(fieldname):
-                    shifted = sla.shift_for_pause(calendar, to_aware(doc.get(fieldname)), since, now)
-                    doc.set(fieldname, to_naive(shifted))
+            # Each target counts the pause only if it was still running when the pause began
+            # (sla.pause_credit): a pause after a breach neither moves the missed deadline nor grows
+            # the total a later re-selection counts from, so it cannot hide the breach.
+            for fieldname, total_field, done_field in _PAUSE_TOTALS:
+                due = to_aware(doc.get(fieldname))
+                credit = sla.pause_credit(policy.calendar, due, to_aware(doc.get(done_field)), since, now)
+                if credit > 0:
+                    doc.set(total_field, float(doc.get(total_field) or 0) + credit)
+                    doc.set(fieldname, to_naive(policy.calendar.add_working_minutes(due, credit)))
         doc.sla_paused_since = None
         doc.flags.sla_change_reason = doc.flags.sla_change_reason or _("clock resumed after a pause")
 
