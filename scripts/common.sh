@@ -146,6 +146,15 @@ app_installed() {
 		grep -q "\"$app\""
 }
 
+# A System Settings value read from the site's database (empty when the site has no such table yet).
+site_setting() {
+	local db pw
+	db="$(site_config_value "$1" db_name)"
+	pw="$(site_config_value "$1" db_password)"
+	mysql -h127.0.0.1 --protocol=TCP -u"$db" -p"$pw" "$db" -N -e \
+		"select value from \`tabSingles\` where doctype = 'System Settings' and field = '$2'" 2>/dev/null
+}
+
 # ERPNext is optional: the ERP layer of the tests and the demo's grocery story need it on the bench.
 erpnext_on_bench() { [ -d "$SUPPORT_HUB_BENCH/apps/erpnext/erpnext" ]; }
 
@@ -179,9 +188,14 @@ ensure_site() {
 		fi
 	fi
 	if [ -n "$with_erpnext" ] && ! app_installed "$site" erpnext; then
-		# ERPNext goes in before support_hub, which then finds Customer and Sales Order at install.
-		say "installing ERPNext on $site (a few minutes)"
-		bench_cmd --site "$site" install-app erpnext >/dev/null || return 1
+		if [ "$(site_setting "$site" setup_complete)" = 1 ]; then
+			# ERPNext refuses a site whose setup wizard is done (it makes the company in that wizard).
+			say "ERPNext can only go on a fresh site: $site was made without it (scripts/fresh-start.sh drops it)"
+		else
+			# ERPNext goes in before support_hub, which then finds Customer and Sales Order at install.
+			say "installing ERPNext on $site (a few minutes)"
+			bench_cmd --site "$site" install-app erpnext >/dev/null || return 1
+		fi
 	fi
 	marker="$SUPPORT_HUB_BENCH/sites/$site/.support_hub-tree"
 	if ! app_installed "$site"; then
@@ -228,8 +242,10 @@ worker_args() { echo "worker-pool --num-workers $SUPPORT_HUB_WORKERS --queue sho
 # Start the served site's workers in their own session (so one signal reaches them all), the pid in
 # $1/worker.pid. A benchmark kills and restarts them through this too.
 start_served_worker() {
+	local log="$SUPPORT_HUB_BENCH/logs/test-worker.log"
+	[ -w "$log" ] || [ ! -e "$log" ] || log="$1/worker.log"  # a log root made, when the bench user calls
 	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner setsid bash -c 'echo $$ >"$1/worker.pid"; exec "$2/env/bin/python" -m frappe.utils.bench_helper frappe $3' \
-		_ "$1" "$SUPPORT_HUB_BENCH" "$(worker_args)" >>"$SUPPORT_HUB_BENCH/logs/test-worker.log" 2>&1 </dev/null &)
+		_ "$1" "$SUPPORT_HUB_BENCH" "$(worker_args)" >>"$log" 2>&1 </dev/null &)
 	for _ in $(seq 1 20); do [ -s "$1/worker.pid" ] && return 0; sleep 0.1; done
 }
 

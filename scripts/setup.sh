@@ -68,13 +68,34 @@ make_bench() {
 	runuser -u "$owner" -- "$SUPPORT_HUB_BENCH/env/bin/python" -m pip install -q "setuptools<81"
 }
 
+# ERPNext is optional: the demo gets it where the bench can (an erpnext app already on the bench, or
+# ERPNext's official repository); without it support_hub runs on plain Frappe. SUPPORT_HUB_ERPNEXT=0 skips it.
+get_erpnext() {
+	[ "${SUPPORT_HUB_ERPNEXT:-1}" = 1 ] || { say "ERPNext: skipped (SUPPORT_HUB_ERPNEXT=0)"; return 0; }
+	if erpnext_on_bench; then
+		say "ERPNext: already on the bench"
+		return 0
+	fi
+	say "ERPNext: bench get-app erpnext --branch version-15 — this takes a while"
+	bench_cmd get-app erpnext --branch version-15 >/dev/null 2>&1 && return 0
+	# Whatever a failed get-app left would make the bench half-have ERPNext.
+	rm -rf "$SUPPORT_HUB_BENCH/apps/erpnext"
+	sed -i '/^erpnext$/d' "$SUPPORT_HUB_BENCH/sites/apps.txt"
+	say "ERPNext could not be fetched: the demo runs on plain Frappe (contacts instead of customers and orders)"
+}
+
 install_system_packages
 configure_mariadb
 make_bench
 started_redis="$(start_bench_redis)"
 sync_app_into_bench
 start_mail_sink
-ensure_site "$SUPPORT_HUB_SITE"
+get_erpnext
+if [ "${SUPPORT_HUB_ERPNEXT:-1}" = 1 ] && erpnext_on_bench; then
+	ensure_site "$SUPPORT_HUB_SITE" erpnext
+else
+	ensure_site "$SUPPORT_HUB_SITE"
+fi
 configure_site_mail "$SUPPORT_HUB_SITE"
 say "outgoing mail goes to the local SMTP sink on 127.0.0.1:$SUPPORT_HUB_SMTP_PORT (Maildir $SUPPORT_HUB_MAIL_DIR)"
 say "loading demo data"

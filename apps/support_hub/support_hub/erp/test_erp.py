@@ -29,3 +29,10 @@ class TestERPLookupIndexes(ERPTestCase):
         from support_hub.setup.test_lookup_indexes import index_columns
 
         self.assertEqual(index_columns("Sales Order", "support_hub_customer_date"), ["customer", "transaction_date"])
+
+
+class TestERPLookupIndexes(ERPTestCase):
+    def test_a_customers_latest_orders_have_a_customer_then_date_index(self):
+        from support_hub.setup.test_lookup_indexes import index_columns
+
+        self.assertEqual(index_columns("Sales Order", "support_hub_customer_date"), ["customer", "transaction_date"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import frappe
 from frappe.utils import get_system_timezone
 
+from support_hub.setup.lookup_indexes import ensure_lookup_indexes
+
 PRIORITIES = [("Urgent", 1, 0), ("Today", 2, 0), ("Within two days", 3, 1)]
 TICKET_TYPES = ["Support", "Implementation", "Development"]
 DEFAULT_TEAM = "Support"
@@ -115,6 +117,7 @@ def after_migrate() -> None:
     grant_erp_read()
     ensure_user_telegram_fields()
     ensure_settings_defaults()
+    ensure_lookup_indexes()
 
 
 def after_install() -> None:
@@ -129,6 +132,7 @@ def after_install() -> None:
     grant_erp_read()
     ensure_user_telegram_fields()
     ensure_settings_defaults()
+    ensure_lookup_indexes()
     for name, rank, is_default in PRIORITIES:
         _ensure("Ticket Priority", name, {"priority_name": name, "rank": rank, "is_default": is_default})
     for name in TICKET_TYPES:
