@@ -297,6 +297,27 @@ def test_closed_ticket_takes_no_more_messages(store):
     assert len(store.tickets[number].messages) == 1
 
 
+def test_a_resolved_ticket_takes_thanks_without_reopening_and_a_late_question_opens_a_new_one(store):
+    from datetime import datetime, timedelta, timezone
+
+    chat = registered(store)
+    number = open_ticket(chat, store)
+    store.close_ticket(number, "Resolved", resolved_on=datetime.now(timezone.utc) - timedelta(hours=2))
+    chat.send("Спасибо!")
+    assert "остаётся решённой" in chat.text()
+    assert store.tickets[number].messages[-1][0] == "Спасибо!"  # on the ticket, for the agents to see
+    chat.send("А теперь не открывается отчёт")  # within the window: the same ticket (the site reopens it)
+    assert store.tickets[number].messages[-1][0] == "А теперь не открывается отчёт" and len(store.tickets) == 1
+    store.tickets[number].resolved_on = datetime.now(timezone.utc) - timedelta(hours=DEFAULT_CONFIG.reopen_hours + 1)
+    chat.send("Новый вопрос про счёт")
+    assert len(store.tickets) == 2
+    newer = store.ticket_of_chat(chat.chat_id)
+    assert newer != number and store.tickets[newer].messages == [("Новый вопрос про счёт", ())]
+    assert number in chat.text() and newer in chat.text()
+    chat.send("Ещё деталь")  # the new ticket is the chat's ticket now
+    assert store.tickets[newer].messages[-1][0] == "Ещё деталь"
+
+
 def test_registered_without_ticket_gets_the_menu(store):
     chat = registered(store)
     chat.send("просто текст")

@@ -20,11 +20,12 @@ from support_hub.automation import log
 from support_hub.engine import reopening
 
 
-def reply_reopens(ticket) -> bool:
-    """Whether a customer's message brings this ticket back (engine.reopening decides)."""
+def reply_reopens(ticket, text: str | None = None) -> bool:
+    """Whether a customer's message (its plain `text`, when known: a thank-you reopens nothing) brings
+    this ticket back (engine.reopening decides)."""
     window = frappe.db.get_single_value("Support Hub Settings", "reopen_window_days") or 0
     resolved_on = get_datetime(ticket.resolved_on) if ticket.resolved_on else None
-    return reopening.reply_reopens(ticket.status, resolved_on, now_datetime(), window)
+    return reopening.reply_reopens(ticket.status, resolved_on, now_datetime(), window, text)
 
 
 def reopen(ticket, reason: str) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import frappe
 from frappe import _
+from frappe.core.utils import html2text
 from frappe.utils import get_datetime, now_datetime
 
 from support_hub.automation import channels, log
@@ -133,6 +134,6 @@ def reopen_on_customer_reply(communication, method=None) -> None:
     if frappe.flags.support_hub_automatic_mail:
         return  # an out-of-office or a bounce is no answer from the customer
     ticket = frappe.get_doc("Ticket", communication.reference_name, for_update=True)
-    if not reply_reopens(ticket):
+    if not reply_reopens(ticket, html2text(communication.content or "").strip()):
         return
     reopen(ticket, _("Reopened by the customer's reply (was {0})").format(_(ticket.status)))

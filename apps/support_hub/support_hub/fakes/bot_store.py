@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
 
-CLOSED_STATUSES = frozenset({"Resolved", "Closed"})
+# As on a site: a Resolved ticket is still the chat's ticket (engine.reopening decides what a message does to it).
+CLOSED_STATUSES = frozenset({"Closed"})
 
 
 @dataclass
@@ -23,6 +25,7 @@ class StoredTicket:
     topic: str | None
     subject: str
     status: str = "Open"
+    resolved_on: datetime | None = None
     messages: list[tuple[str, tuple[Attachment, ...]]] = field(default_factory=list)
     edits: list[tuple[int, str]] = field(default_factory=list)  # (edited message id, new text)
 
@@ -105,7 +108,7 @@ class InMemoryStore:
 
     def open_tickets(self, chat_id: int) -> list[TicketSummary]:
         mine = [t for t in self.tickets.values() if t.chat_id == chat_id and t.status not in CLOSED_STATUSES]
-        return [TicketSummary(t.number, t.subject, t.status) for t in reversed(mine)]
+        return [TicketSummary(t.number, t.subject, t.status, t.resolved_on) for t in reversed(mine)]
 
     def ticket_of_chat(self, chat_id: int) -> str | None:
         tickets = self.open_tickets(chat_id)
@@ -121,5 +124,7 @@ class InMemoryStore:
         return True
 
     # test helper: what the desk does when an agent closes a ticket
-    def close_ticket(self, ticket: str, status: str = "Closed") -> None:
+    def close_ticket(self, ticket: str, status: str = "Closed", resolved_on: datetime | None = None) -> None:
         self.tickets[ticket].status = status
+        if status in ("Resolved", "Closed"):
+            self.tickets[ticket].resolved_on = resolved_on or datetime.now(timezone.utc)

@@ -21,10 +21,12 @@ import html
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Protocol
 
 from support_hub.engine.alerts import RATING_EMOJI
+from support_hub.engine.reopening import DEFAULT_CHAT_REOPEN_HOURS, ChatRoute, chat_message_route
 from support_hub.integrations.telegram.bot_texts import TEXTS
 
 # Telegram's cloud Bot API lets bots download files of at most 20 MB.
@@ -73,6 +75,7 @@ class Incoming:
     # message the keyboard is on (its keyboard is spent once pressed, and removed).
     callback_id: str | None = None
     button_message_id: int | None = None
+    sent_at: datetime | None = None  # when the customer sent it (aware); None: now
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class TicketSummary:
     number: str
     subject: str
     status: str
+    resolved_on: datetime | None = None  # aware; when a Resolved ticket was resolved
 
 
 @dataclass
@@ -135,6 +139,8 @@ class BotConfig:
     default_lang: str = "ru"
     # Where a customer finds their account ID, per language; replaces the built-in hint.
     account_hint: dict[str, str] | None = None
+    # A resolved ticket takes the chat's new questions (and is reopened) this long; then they open a new one.
+    reopen_hours: int = DEFAULT_CHAT_REOPEN_HOURS
 
 
 DEFAULT_CONFIG = BotConfig()
@@ -186,10 +192,11 @@ class BotStore(Protocol):
         (the original stays as it was). Returns the ticket, or None when no ticket has that message."""
 
     def open_tickets(self, chat_id: int) -> list[TicketSummary]:
-        """The chat's tickets that are not closed, newest first."""
+        """The chat's tickets that are not closed (Resolved ones are still listed), newest first."""
 
     def ticket_of_chat(self, chat_id: int) -> str | None:
-        """The open ticket the chat's messages go to (the latest one it opened), or None once closed."""
+        """The ticket the chat's messages go to (the latest not closed one it opened), or None once closed.
+        A Resolved ticket still is: engine.reopening decides what a message does to it."""
 
     def record_rating(self, ticket: str, rating: str, comment: str | None) -> bool:
         """The button press (comment None) rates the ticket once: False, and nothing changes, when it
@@ -354,7 +361,15 @@ class _Turn:
         ticket = self.store.ticket_of_chat(self.chat)
         if ticket is None:
             return self.show_menu(account, "no_open_ticket")
-        self.add_to_ticket(ticket, text)
+        summary = next((t for t in self.store.open_tickets(self.chat) if t.number == ticket), None)
+        route = ChatRoute.ADD
+        if summary is not None:
+            now = self.incoming.sent_at or datetime.now(timezone.utc)
+            route = chat_message_route(summary.status, summary.resolved_on, now, self.config.reopen_hours, text,
+                                       bool(self.incoming.attachments))
+        if route is ChatRoute.NEW:
+            return self.open_ticket(text, account, after=ticket)
+        self.add_to_ticket(ticket, text, "thanks_resolved" if route is ChatRoute.THANKS else "added")
 
     def on_button(self, data: str, account: str | None) -> None:
         kind, _, argument = data.partition(":")
@@ -498,7 +513,8 @@ class _Turn:
         self.state.topic = topic
         self.say("describe", topic=_esc(topic))
 
-    def open_ticket(self, text: str, account: str) -> None:
+    def open_ticket(self, text: str, account: str, after: str | None = None) -> None:
+        """`after`: the resolved ticket this message came too late for (the reply names both)."""
         files = self._accepted_files()
         if not text and not files:
             if not self.incoming.attachments:
@@ -507,17 +523,18 @@ class _Turn:
         number = self.store.create_ticket(self.chat, account, self.state.topic, text, files,
                                           message_id=self.incoming.message_id)
         self._reset()
-        self.replies.append(Reply(self.chat, _text(self.state.lang, "ticket_created", ticket=_esc(number)),
+        key, values = ("ticket_created_after", {"old": _esc(after)}) if after else ("ticket_created", {})
+        self.replies.append(Reply(self.chat, _text(self.state.lang, key, ticket=_esc(number), **values),
                                   keyboard=menu_keyboard(self.state.lang)))
 
-    def add_to_ticket(self, ticket: str, text: str) -> None:
+    def add_to_ticket(self, ticket: str, text: str, key: str = "added") -> None:
         files = self._accepted_files()
         if not text and not files:
             if not self.incoming.attachments:
                 self.say("unsupported")
             return
         self.store.add_message(ticket, text, files, message_id=self.incoming.message_id)
-        self.say("added", ticket=_esc(ticket))
+        self.say(key, ticket=_esc(ticket))
 
     def list_tickets(self, account: str) -> None:
         tickets = self.store.open_tickets(self.chat)

@@ -33,6 +33,10 @@ RU: dict[str, str] = {
     "ticket_created": "✅ Заявка <b>№ {ticket}</b> создана. Все следующие сообщения в этом чате попадут в неё, "
     "пока она открыта.",
     "added": "Добавлено в заявку № {ticket}.",
+    "thanks_resolved": "🙏 Рады помочь! Заявка № {ticket} остаётся решённой. Если вопрос не решён, просто напишите, "
+    "что не так.",
+    "ticket_created_after": "✅ Заявка № {old} уже решена, поэтому по новому вопросу создана заявка <b>№ {ticket}</b>. "
+    "Все следующие сообщения в этом чате попадут в неё, пока она открыта.",
     "edit_saved": "✏️ Исправление добавлено в заявку № {ticket}.",
     "unsupported": "Такие сообщения не поддерживаются: отправьте текст, фото, файл или голосовое сообщение.",
     "file_too_large": "⚠️ Файл «{name}» слишком большой ({size} МБ): бот принимает файлы до {limit} МБ. "
@@ -109,6 +113,10 @@ EN: dict[str, str] = {
     "ticket_created": "✅ Ticket <b>#{ticket}</b> is created. Every further message in this chat goes into it "
     "while it is open.",
     "added": "Added to ticket #{ticket}.",
+    "thanks_resolved": "🙏 Glad to help! Ticket #{ticket} stays resolved. If the problem is not solved, just write "
+    "what is wrong.",
+    "ticket_created_after": "✅ Ticket #{old} is resolved already, so your new question is ticket <b>#{ticket}</b>. "
+    "Every further message in this chat goes into it while it is open.",
     "edit_saved": "✏️ Your edit is added to ticket #{ticket}.",
     "unsupported": "This kind of message is not supported: send text, a photo, a file or a voice message.",
     "file_too_large": "⚠️ The file “{name}” is too large ({size} MB): the bot accepts files up to {limit} MB. "

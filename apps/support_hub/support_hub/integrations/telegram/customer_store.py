@@ -20,6 +20,7 @@ from support_hub.crm.identify import customer_doctype
 from support_hub.exactly_once import insert_once
 from support_hub.integrations.telegram import site
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
+from support_hub.system_time import to_aware
 
 SUBJECT_LENGTH = 120
 CLOSED = ("Closed",)
@@ -173,9 +174,9 @@ class FrappeBotStore:
     def open_tickets(self, chat_id: int) -> list[TicketSummary]:
         rows = frappe.get_all(
             "Ticket", filters={"telegram_chat_id": str(chat_id), "status": ["not in", CLOSED]},
-            fields=["name", "subject", "status"], order_by="creation desc", limit=20,
+            fields=["name", "subject", "status", "resolved_on"], order_by="creation desc", limit=20,
         )
-        return [TicketSummary(r.name, r.subject, r.status) for r in rows]
+        return [TicketSummary(r.name, r.subject, r.status, to_aware(r.resolved_on)) for r in rows]
 
     def ticket_of_chat(self, chat_id: int) -> str | None:
         rows = self.open_tickets(chat_id)

@@ -100,6 +100,7 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
         text=message.text or message.caption,
         attachments=tuple(_attachments(message, max_file_bytes)),
         message_id=message.message_id,
+        sent_at=message.date,
         language_code=message.from_user.language_code if message.from_user else None,
     )
 

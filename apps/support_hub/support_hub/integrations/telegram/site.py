@@ -22,6 +22,7 @@ def settings() -> frappe._dict:
         account_hint=doc.account_hint,
         webhook_secret=doc.get_password("webhook_secret", raise_exception=False) if doc.webhook_secret else None,
         max_file_bytes=int(doc.max_file_mb or 20) * 1024 * 1024,
+        reopen_hours=int(doc.resolved_reopen_hours if doc.resolved_reopen_hours is not None else 72),
     )
 
 

@@ -45,7 +45,7 @@ def parse(body: bytes, max_file_bytes: int):
 
 def bot_config(conf) -> BotConfig:
     hint = {"ru": conf.account_hint, "en": conf.account_hint} if conf.account_hint else None
-    return BotConfig(max_file_bytes=conf.max_file_bytes, account_hint=hint)
+    return BotConfig(max_file_bytes=conf.max_file_bytes, account_hint=hint, reopen_hours=conf.reopen_hours)
 
 
 def process(incoming, conf=None) -> list[str]:

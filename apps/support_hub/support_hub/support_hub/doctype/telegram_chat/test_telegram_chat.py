@@ -211,6 +211,40 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.deliver(self.fake.message_update(chat, "Спасибо"))
         self.assertEqual(frappe.db.get_value("Ticket", ticket, "rating_comment"), "Долго ждали")
 
+    def test_a_resolved_ticket_takes_thanks_reopens_on_a_question_and_is_left_after_the_window(self):
+        """The rule of engine.reopening on the site's store, as the in-memory tests have it."""
+        chat = CHAT + 9
+        ticket = self.sign_in_and_open_ticket(chat=chat)
+        doc = frappe.get_doc("Ticket", ticket)
+        doc.status = "Resolved"
+        doc.save()
+        self.assertTrue(frappe.db.get_value("Ticket", ticket, "resolved_on"))
+
+        self.deliver(self.fake.message_update(chat, "Спасибо!"))
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, "status"), "Resolved")  # a thank-you reopens nothing
+        self.assertTrue(frappe.db.exists("Communication", {"reference_name": ticket, "content": ["like", "%Спасибо!%"]}))
+        self.assertIn("остаётся решённой", self.last_text_of(chat))
+
+        self.deliver(self.fake.message_update(chat, "Хотя нет, расчётный лист снова пустой"))
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, "status"), "Open")  # a question within the window
+        self.assertIn(ticket, self.last_text_of(chat))
+
+        doc = frappe.get_doc("Ticket", ticket)
+        doc.status = "Resolved"
+        doc.save()
+        hours = frappe.db.get_single_value("Telegram Settings", "resolved_reopen_hours")
+        self.assertEqual(hours, 72)
+        frappe.db.set_value("Ticket", ticket, "resolved_on",
+                            frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-(hours + 1)))
+        self.deliver(self.fake.message_update(chat, "Новый вопрос: как сменить счёт?"))
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, "status"), "Resolved")  # left alone
+        newer = frappe.db.get_value("Ticket", {"telegram_chat_id": str(chat)}, "name", order_by="creation desc")
+        self.assertNotEqual(newer, ticket)
+        self.assertEqual(frappe.db.get_value("Ticket", newer, ["status", "channel"]), ("Open", "Telegram"))
+        self.assertIn(newer, self.last_text_of(chat))
+        self.assertFalse(frappe.db.exists("Communication", {"reference_name": ticket,
+                                                            "content": ["like", "%сменить счёт%"]}))
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
