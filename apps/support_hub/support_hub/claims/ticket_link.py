@@ -18,15 +18,11 @@ ORDER_CHOICES_LIMIT = 20
 
 
 def order_doctype() -> str | None:
-    """The order doctype Support Hub Settings names (ERPNext's Sales Order by default), when it exists on
-    this site; None means orders are typed in as plain text."""
-    meta = frappe.get_meta("Support Hub Settings")
-    if not meta.has_field("order_doctype"):
-        return None
-    name = (
-        frappe.db.get_single_value("Support Hub Settings", "order_doctype") or meta.get_field("order_doctype").default
-    )
-    return name if name and frappe.db.exists("DocType", name) else None
+    """The site's order doctype (None: orders are typed in as plain text) — the one resolution the
+    panel and the ticket's Order field use too (crm.orders.order_doctype)."""
+    from support_hub.crm.orders import order_doctype as resolve
+
+    return resolve()
 
 
 def _order_customer_field() -> str:

@@ -14,23 +14,18 @@ import frappe
 from frappe.utils import get_datetime
 
 from support_hub.crm.identify import customer_doctype
+from support_hub.crm.orders import order_doctype, order_fields
 
 ORDER_LIMIT = 10
 TICKET_LIMIT = 20
-DEFAULT_ORDER_FIELDS = {
-    "order_doctype": "Sales Order",
-    "order_customer_field": "customer",
-    "order_date_field": "transaction_date",
-    "order_status_field": "status",
-    "order_amount_field": "grand_total",
-    "order_delivered_field": "per_delivered",
-    "order_billed_field": "per_billed",
-}
 
 
 def order_settings() -> frappe._dict:
-    settings = frappe.get_cached_doc("Support Hub Settings")
-    return frappe._dict({key: settings.get(key) or default for key, default in DEFAULT_ORDER_FIELDS.items()})
+    """The order doctype and its fields by setting name (order_doctype None: the site has no orders);
+    the doctype comes from the one resolution claims and the ticket share (crm.orders.order_doctype)."""
+    fields = order_fields()
+    return frappe._dict({"order_doctype": order_doctype(),
+                         **{f"order_{role}_field": fieldname for role, fieldname in fields.items()}})
 
 
 def customer_card(doctype: str, name: str) -> dict:
@@ -51,7 +46,7 @@ def customer_card(doctype: str, name: str) -> dict:
 
 def latest_orders(customer: str) -> dict:
     conf = order_settings()
-    if not frappe.db.exists("DocType", conf.order_doctype):
+    if not conf.order_doctype:
         return {"doctype": None, "rows": []}
     if not frappe.has_permission(conf.order_doctype, "read"):
         return {"doctype": conf.order_doctype, "rows": [], "restricted": True}

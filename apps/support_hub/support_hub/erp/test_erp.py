@@ -8,6 +8,7 @@ import frappe
 
 from support_hub.erp.testing import ERPTestCase
 from support_hub.erp.test_grocery import TestGroceryStory  # noqa: F401
+from support_hub.erp.test_ticket_order import TestTicketOrder  # noqa: F401
 
 
 class TestTheERPSite(ERPTestCase):
@@ -22,13 +23,6 @@ class TestTheERPSite(ERPTestCase):
             users = frappe.get_all("Has Role", filters={"role": role, "parenttype": "User"}, pluck="parent")
             managers = [u for u in users if u != "Administrator" and "System Manager" in frappe.get_roles(u)]
             self.assertEqual(managers, [], f"{role} users who are System Managers")
-
-
-class TestERPLookupIndexes(ERPTestCase):
-    def test_a_customers_latest_orders_have_a_customer_then_date_index(self):
-        from support_hub.setup.test_lookup_indexes import index_columns
-
-        self.assertEqual(index_columns("Sales Order", "support_hub_customer_date"), ["customer", "transaction_date"])
 
 
 class TestERPLookupIndexes(ERPTestCase):

@@ -4,6 +4,18 @@ frappe.ui.form.on("Ticket", {
 	setup(frm) {
 		// "New Email" and replies address the customer who raised the ticket.
 		frm.email_field = "raised_by";
+		// The Order field offers the ticket customer's recent orders (newest first, cancelled ones last).
+		frm.set_query("order", () => ({
+			query: "support_hub.crm.orders.order_query",
+			filters: { customer: frm.doc.customer || "" },
+		}));
+	},
+
+	onload(frm) {
+		const order_doctype = frappe.boot.support_hub && frappe.boot.support_hub.order_doctype;
+		if (order_doctype && frm.doc.order_doctype !== order_doctype && !frm.doc.order) {
+			frm.doc.order_doctype = order_doctype; // set quietly: the form stays unchanged
+		}
 	},
 
 	refresh(frm) {
@@ -11,6 +23,7 @@ frappe.ui.form.on("Ticket", {
 		// Without ERPNext (or another customer doctype) the contact is the customer.
 		const has_customer = !!(frappe.boot.support_hub && frappe.boot.support_hub.has_customer);
 		frm.toggle_display(["customer_type", "customer"], has_customer);
+		frm.toggle_display("order", !!(frappe.boot.support_hub && frappe.boot.support_hub.order_doctype));
 		if (!frm.is_new()) {
 			frm.trigger("render_customer_history");
 		}

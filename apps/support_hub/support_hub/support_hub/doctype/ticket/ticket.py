@@ -5,6 +5,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from support_hub.automation import intake, routing, waiting
+from support_hub.crm import orders
 from support_hub.crm.identify import customer_doctype, identify
 from support_hub.intake import email as email_intake
 from support_hub.sla import ticket_clock
@@ -29,12 +30,17 @@ class Ticket(Document):
         refuse_unpermitted_edit(self)
         super().validate_higher_perm_levels()
 
+    def _validate_links(self):
+        orders.set_order_doctype(self)  # before Frappe checks the Order link against it
+        super()._validate_links()
+
     def before_insert(self):
         # First, before any code of ours fills a system field: what a person sent is what is checked.
         refuse_person_writes(self)
         self.opened_on = self.opened_on or now_datetime()
         email_intake.apply_mail_context(self)
         identify(self)  # contact and customer first: routing may send the ticket to their account manager
+        orders.link_mentioned_order(self)  # the customer's message may name an order of theirs
         routing.before_insert(self)
 
     def after_insert(self):
@@ -44,6 +50,7 @@ class Ticket(Document):
     def validate(self):
         self.fill_from_topic()
         self.fill_defaults()
+        orders.check_order(self)
         ticket_clock.apply(self)
         waiting.track(self, None if self.is_new() else self.get_doc_before_save(), now_datetime())
 

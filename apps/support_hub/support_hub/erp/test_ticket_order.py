@@ -1,0 +1,99 @@
+"""A ticket names its order, on real ERPNext with the grocery story (imported into erp/test_erp.py):
+linked at intake when the shopper's message names an order of hers, never someone else's; picked by
+the agent from her recent orders; one order doctype for the panel, claims and the ticket."""
+
+from __future__ import annotations
+
+import uuid
+
+import frappe
+
+from support_hub.erp.testing import ERPTestCase
+from support_hub.testing import AGENT, ensure_user
+
+
+class TestTicketOrder(ERPTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from support_hub.erp.grocery import make_story
+
+        cls.story = make_story(uuid.uuid4().hex[:8])
+        # ERPNext commits on its own while it posts stock (reposts run at once in tests): keep the
+        # story whole rather than half rolled back.
+        frappe.db.commit()
+        ensure_user(AGENT, "Support Agent")
+
+    def tearDown(self):
+        frappe.set_user("Administrator")
+
+    def web_ticket(self, subject, description="", email=None):
+        from support_hub.api.intake import create_ticket
+
+        frappe.set_user("Guest")
+        try:
+            name = create_ticket(subject=subject, description=description, email=email or self.story.email)["ticket"]
+        finally:
+            frappe.set_user("Administrator")
+        return frappe.get_doc("Ticket", name)
+
+    def test_the_erp_number_in_the_message_links_the_order(self):
+        ticket = self.web_ticket("Нет молока", f"В заказе №{self.story.orders['short']} не хватает молока")
+        self.assertEqual((ticket.customer, ticket.order_doctype, ticket.order),
+                         (self.story.customer, "Sales Order", self.story.orders["short"]))
+
+    def test_the_shoppers_own_number_links_the_order(self):
+        ticket = self.web_ticket(f"Заказ {self.story.po_no.lower()}: курьер опоздал")
+        self.assertEqual(ticket.order, self.story.orders["short"])
+
+    def test_a_number_that_is_not_hers_is_never_linked(self):
+        ticket = self.web_ticket("Чужой заказ", f"Заказ {self.story.other_order} не пришёл")
+        self.assertEqual((ticket.customer, ticket.order), (self.story.customer, None))
+        stranger = self.web_ticket("Заказ", f"Заказ {self.story.orders['short']}", email=f"x-{uuid.uuid4().hex[:6]}@example.com")
+        self.assertIsNone(stranger.order)
+
+    def test_a_cancelled_order_or_two_orders_are_not_linked(self):
+        self.assertIsNone(self.web_ticket("Отмена", f"заказ {self.story.orders['cancelled']}").order)
+        both = self.web_ticket("Два", f"{self.story.orders['short']} и {self.story.orders['open']}")
+        self.assertIsNone(both.order)
+
+    def test_the_agent_picks_from_her_recent_orders_cancelled_last(self):
+        from support_hub.crm.orders import order_query
+
+        frappe.set_user(AGENT)
+        rows = order_query("Sales Order", "", "name", 0, 20, {"customer": self.story.customer})
+        names = [name for name, _description in rows]
+        live = [self.story.orders[r] for r in ("open", "unpaid", "short", "returned")]
+        self.assertEqual(names, live + [self.story.orders["cancelled"]])
+        self.assertNotIn(self.story.other_order, names)
+        description = dict(rows)[self.story.orders["short"]]
+        self.assertIn("649", description)
+        self.assertIn(self.story.po_no, description)
+        self.assertEqual([n for n, _d in order_query("Sales Order", self.story.po_no, "name", 0, 20,
+                                                     {"customer": self.story.customer})],
+                         [self.story.orders["short"]])
+
+    def test_the_agent_may_link_her_order_but_not_another_customers(self):
+        ticket = self.web_ticket("Вопрос по заказу")
+        frappe.set_user(AGENT)
+        ticket = frappe.get_doc("Ticket", ticket.name)
+        ticket.order = self.story.other_order
+        with self.assertRaisesRegex(frappe.ValidationError, "is not an order of"):
+            ticket.save()
+        ticket.reload()
+        ticket.order = self.story.orders["unpaid"]
+        ticket.save()
+        self.assertEqual(frappe.db.get_value("Ticket", ticket.name, ["order_doctype", "order"]),
+                         ("Sales Order", self.story.orders["unpaid"]))
+
+    def test_panel_claims_and_ticket_agree_on_the_order_doctype_with_the_setting_empty(self):
+        from support_hub.claims import ticket_link
+        from support_hub.crm import orders, panel
+
+        before = frappe.db.get_single_value("Support Hub Settings", "order_doctype")
+        frappe.db.set_single_value("Support Hub Settings", "order_doctype", None)
+        try:
+            self.assertEqual({orders.order_doctype(), ticket_link.order_doctype(), panel.order_settings().order_doctype},
+                             {"Sales Order"})
+        finally:
+            frappe.db.set_single_value("Support Hub Settings", "order_doctype", before)
