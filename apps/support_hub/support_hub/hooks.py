@@ -54,7 +54,8 @@ doc_events = {
         "validate": "support_hub.crm.identify.fill_phone_keys",
     },
     "SLA Policy": {
-        "on_update": "support_hub.sla.policies.forget_cached_policies",
+        # Forget the cached policies first; a change to the plan then re-plans its open tickets.
+        "on_update": ["support_hub.sla.policies.forget_cached_policies", "support_hub.sla.replan.on_policy_update"],
         "on_trash": "support_hub.sla.policies.forget_cached_policies",
     },
 }

@@ -1,0 +1,91 @@
+# Copyright (c) 2026, support_hub developers. License: MIT.
+"""Editing an SLA Policy re-plans its open tickets (support_hub.sla.replan), on real tickets."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime
+
+from support_hub.sla import replan
+from support_hub.testing import MANAGER, ensure_policy, make_ticket, msk, setup_support_world
+
+POLICY = "Test Replan"
+
+
+class TestPolicyReplan(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_support_world()
+        if not frappe.db.exists("Ticket Type", "Replan"):
+            frappe.get_doc({"doctype": "Ticket Type", "type_name": "Replan"}).insert(ignore_permissions=True)
+
+    def setUp(self):
+        ensure_policy(POLICY, "Replan", 60, 480)
+        with self.freeze_time(msk(2026, 3, 5, 17, 0)):  # Thursday 17:00: resolution due Friday 16:00
+            self.open = make_ticket(ticket_type="Replan")
+            self.closed = make_ticket(ticket_type="Replan")
+            self.closed.status = "Closed"
+            self.closed.save()
+            self.closed.reload()
+        self.assertEqual(get_datetime(self.open.resolution_due), msk(2026, 3, 6, 16, 0))
+
+    def tearDown(self):
+        frappe.set_user("Administrator")
+
+    def add_holiday(self, day):
+        frappe.set_user(MANAGER)
+        policy = frappe.get_doc("SLA Policy", POLICY)
+        policy.append("holidays", {"holiday_date": day, "description": "Office closed"})
+        policy.save()
+        frappe.set_user("Administrator")
+
+    def test_a_holiday_added_re_plans_an_open_ticket_and_leaves_a_closed_one(self):
+        closed_before = frappe.db.get_value("Ticket", self.closed.name, ["resolution_due", "first_response_due",
+                                                                         "modified", "sla_status"], as_dict=True)
+        with self.freeze_time(msk(2026, 3, 5, 17, 10)):
+            self.add_holiday("2026-03-06")  # Friday off: the job runs at once in tests
+        stored = frappe.get_doc("Ticket", self.open.name)
+        self.assertEqual(get_datetime(stored.resolution_due), msk(2026, 3, 9, 16, 0))  # Monday 16:00
+        self.assertEqual(get_datetime(stored.first_response_due), msk(2026, 3, 5, 18, 0))  # before the holiday
+        self.assertEqual(stored.sla_status, "On Track")
+        self.assertEqual(get_datetime(stored.next_due), msk(2026, 3, 5, 18, 0))
+
+        events = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Changed"},
+                                fields=["target", "changed_by", "from_value", "to_value", "later_by_minutes", "reason"])
+        self.assertEqual(len(events), 1, events)
+        event = events[0]
+        self.assertEqual((event.target, event.changed_by), ("Resolution", MANAGER))
+        self.assertEqual(get_datetime(event.from_value), msk(2026, 3, 6, 16, 0))
+        self.assertEqual(get_datetime(event.to_value), msk(2026, 3, 9, 16, 0))
+        self.assertEqual(event.later_by_minutes, 3 * 24 * 60)
+        self.assertIn(POLICY, event.reason)
+        self.assertIn("Holidays", event.reason)
+
+        closed_after = frappe.db.get_value("Ticket", self.closed.name, ["resolution_due", "first_response_due",
+                                                                        "modified", "sla_status"], as_dict=True)
+        self.assertEqual(closed_after, closed_before)
+        self.assertFalse(frappe.db.exists("SLA Event", {"ticket": self.closed.name, "event": "Changed"}))
+        comments = frappe.get_all("Comment", filters={"reference_doctype": "SLA Policy", "reference_name": POLICY,
+                                                      "comment_type": "Info"}, pluck="content")
+        self.assertTrue(any("re-planned" in c for c in comments), comments)
+
+    def test_a_shorter_target_breaches_a_ticket_now_with_one_breach_event(self):
+        with self.freeze_time(msk(2026, 3, 5, 17, 40)):
+            policy = frappe.get_doc("SLA Policy", POLICY)
+            policy.targets[0].first_response_minutes = 30
+            policy.save()
+            again = replan.replan_policy(POLICY)  # a second run finds nothing left to change
+        stored = frappe.get_doc("Ticket", self.open.name)
+        self.assertEqual(get_datetime(stored.first_response_due), msk(2026, 3, 5, 17, 30))
+        self.assertEqual(stored.sla_status, "Breached")
+        self.assertIsNone(stored.sla_breach_on)
+        breaches = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Breached"}, pluck="target")
+        self.assertEqual(breaches, ["First Response"])
+        self.assertEqual(again["changed"], 0)
+
+    def test_an_edit_that_does_not_touch_the_plan_re_plans_nothing(self):
+        with self.freeze_time(msk(2026, 3, 5, 17, 10)):
+            policy = frappe.get_doc("SLA Policy", POLICY)
+            policy.ticket_type = "Replan"  # unchanged plan; only a save
+            policy.save()
+        self.assertFalse(frappe.db.exists("SLA Event", {"ticket": self.open.name, "event": "Changed"}))

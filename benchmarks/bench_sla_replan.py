@@ -1,0 +1,85 @@
+"""Re-planning 100,000 open tickets after their SLA Policy changed, on MariaDB, end to end.
+
+Target (issue #12): under 5 s from reading the tickets to the last write — new deadlines, status,
+checkpoints and next deadline on every ticket, and an SLA Event for each deadline that moved (here all
+of them: a holiday and longer targets, so 200,000 events). Runs inside a bench against a real site,
+in one transaction that is rolled back at the end, so the site keeps no benchmark rows.
+Run: benchmarks/run.sh (or: cd $BENCH/sites && ../env/bin/python <repo>/benchmarks/bench_sla_replan.py SITE)
+"""
+
+import sys
+import time as clock
+from datetime import date, datetime, timedelta
+
+import frappe
+
+N = 100_000
+POLICY = "BENCH Replan"
+
+
+def seed(now: datetime) -> None:
+    from support_hub.engine.sla import deadlines
+    from support_hub.sla.policies import enabled_policies, forget_cached_policies
+    from support_hub.system_time import to_aware, to_naive
+
+    forget_cached_policies()
+    policy = enabled_policies()[POLICY]
+    fields = ["name", "creation", "modified", "owner", "modified_by", "docstatus", "subject", "status", "channel",
+              "sla_policy", "opened_on", "sla_status", "first_response_due", "resolution_due", "sla_warning_on",
+              "sla_breach_on", "next_due"]
+    rows = []
+    for i in range(N):
+        opened = now - timedelta(minutes=i % 600)  # within the last ten hours: most still running
+        due = deadlines(policy, None, to_aware(opened))
+        first, resolution = to_naive(due.first_response_due), to_naive(due.resolution_due)
+        running = first > now
+        rows.append((f"BENCH-R{i:06d}", opened, opened, "Administrator", "Administrator", 0, f"Benchmark ticket {i}",
+                     "Open", "Email", POLICY, opened, "On Track" if running else "Breached", first, resolution,
+                     first - timedelta(minutes=15) if running else None, first if running else None,
+                     first))
+    frappe.db.bulk_insert("Ticket", fields, rows, chunk_size=5000)
+
+
+def main(site: str) -> None:
+    from support_hub.sla import replan
+
+    frappe.init(site=site, sites_path=".")
+    frappe.connect()
+    try:
+        now = datetime(2031, 3, 4, 12, 0)  # a Tuesday
+        frappe.get_doc({
+            "doctype": "SLA Policy", "policy_name": POLICY, "channel": "Internal", "time_zone": "Europe/Berlin",
+            "warning_minutes": 15,
+            "targets": [{"priority": "", "first_response_minutes": 120, "resolution_minutes": 960}],
+            "business_hours": [{"weekday": d, "start_time": "08:00:00", "end_time": "18:00:00"}
+                               for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")],
+        }).insert(ignore_permissions=True)
+        began = clock.perf_counter()
+        seed(now)
+        print(f"sla replan: seeded {N:,} open tickets in {clock.perf_counter() - began:.1f} s")
+
+        policy = frappe.get_doc("SLA Policy", POLICY)
+        policy.append("holidays", {"holiday_date": date(2031, 3, 5), "description": "Benchmark holiday"})
+        policy.targets[0].first_response_minutes = 180
+        policy.targets[0].resolution_minutes = 1200
+        policy.save(ignore_permissions=True)  # its re-plan job would be queued after a commit: none comes
+
+        began = clock.perf_counter()
+        counts = replan.replan_policy(POLICY, changed_by="Administrator", commit=False, now=now)
+        elapsed = clock.perf_counter() - began
+        events = frappe.db.count("SLA Event", {"ticket": ["like", "BENCH-R%"], "event": "Changed"})
+        print(f"sla replan: {counts['tickets']:,} open tickets, {counts['changed']:,} changed, {counts['moved']:,} "
+              f"deadlines moved ({events:,} SLA Events) in {elapsed:.3f} s = {counts['tickets'] / elapsed:,.0f} "
+              f"tickets/s (target 100,000 in < 5 s) {'PASS' if elapsed < 5 else 'FAIL'}")
+
+        began = clock.perf_counter()
+        counts = replan.replan_policy(POLICY, changed_by="Administrator", commit=False, now=now)
+        print(f"sla replan: again, nothing to change: {counts['changed']} changed in "
+              f"{clock.perf_counter() - began:.3f} s")
+    finally:
+        frappe.db.rollback()
+        frappe.destroy()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
