@@ -9,6 +9,7 @@ from support_hub.engine.routing import (
     RoutingRule,
     TicketText,
     compile_rules,
+    explain_words,
     pick_least_open,
     pick_round_robin,
     route,
@@ -128,6 +129,50 @@ def test_many_rules_only_candidates_checked():
     assert len(compiled) == 1001
     assert compiled.candidates({"зарплата"}) == [1000]
     assert route(compiled, ticket("зарплаты")).rule == "Last"
+
+
+DELIVERY = RoutingRule("Delivery", ["доставка", "delivery"], set_topic="Delivery", order=5)
+REFUNDS = RoutingRule("Refunds", ["возврат денег", "refund"], set_topic="Refunds", order=6)
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Заказ так и не доставили", "Delivery"),
+        ("Посылка до сих пор не доставлена", "Delivery"),
+        ("Недоставленный заказ №15", "Delivery"),
+        ("Your courier delivered the wrong box", "Delivery"),
+        ("Верните деньги за заказ", "Refunds"),
+        ("Верните заказ", None),  # «возврат денег» wants both words, in order
+        ("Когда вернут деньги?", "Refunds"),
+        ("Please refunding my order", "Refunds"),
+    ],
+)
+def test_a_ticket_in_the_customer_s_words_reaches_the_rule_of_the_same_thing(text, rule):
+    decision = route(compile_rules([DELIVERY, REFUNDS]), ticket(text))
+    assert (decision.rule if decision else None) == rule
+
+
+@pytest.mark.parametrize("text", ["Не могу достать документы из архива", "Достаток клиента", "We deliberated on it",
+                                  "Курьер-доставщик опоздал"])
+def test_a_look_alike_word_does_not_route(text):
+    assert route(compile_rules([DELIVERY, REFUNDS]), ticket(text)) is None
+
+
+def test_explain_words_says_which_keyword_word_and_form():
+    tk = ticket("", "Заказ так и не Доставили, верните деньги")
+    decision = route(compile_rules([DELIVERY]), tk)
+    assert decision.why == "«Доставили» ~ «доставка»"
+    (reason,) = explain_words(decision, tk)
+    assert (reason.kind, reason.text_word, reason.text_lemma, reason.keyword_word, reason.shared) == (
+        "family", "Доставили", "доставить", "доставка", "достав")
+    tk = ticket("", "когда вернут деньги")
+    reasons = explain_words(route(compile_rules([REFUNDS]), tk), tk)
+    assert [(r.kind, r.text_word, r.keyword_word, r.keyword_lemma) for r in reasons] == [
+        ("family", "вернут", "возврат", "возврат"), ("form", "деньги", "денег", "деньга")]
+    phone = RoutingRule("Phone", [], channel="Phone", set_priority="Low")
+    tk = ticket("x", channel="Phone")
+    assert explain_words(route(compile_rules([phone]), tk), tk) == []
 
 
 # ----- validation -------------------------------------------------------------------------------

@@ -189,4 +189,23 @@ def explain(rule_name: str, text: str) -> dict:
                                                         customer=row.customer or None))
     if decision is None:
         return {"matched": False, "why": ""}
-    return {"matched": True, "why": decision.why}
+    result = {"matched": True, "why": decision.why}
+    reasons = engine.explain_words(decision, engine.TicketText(description=text))
+    if reasons:
+        result["words"] = [_word_reason(r) for r in reasons]
+    return result
+
+
+def _word_reason(reason) -> str:
+    """One line of the Test button: why a word of the text matched a word of the keyword."""
+    if reason.kind == "same":
+        return _("«{0}» is the keyword's word «{1}»").format(reason.text_word, reason.keyword_word)
+    if reason.kind == "form":
+        return _("«{0}» is a form of «{1}»").format(reason.text_word, reason.keyword_lemma)
+    if reason.kind == "family" and reason.negated:
+        return _("«{0}» is «не» + «{1}», of the family of «{2}» (both from «{3}»)").format(
+            reason.text_word, reason.negated, reason.keyword_lemma, reason.shared)
+    if reason.kind == "family":
+        return _("«{0}» is a form of «{1}», of the family of «{2}» (both from «{3}»)").format(
+            reason.text_word, reason.text_lemma, reason.keyword_lemma, reason.shared)
+    return _("«{0}» and «{1}» share the stem «{2}»").format(reason.text_word, reason.keyword_word, reason.shared)

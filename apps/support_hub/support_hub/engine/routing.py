@@ -273,6 +273,20 @@ def route(
     return replace(decision, assign_to_user=account_manager, assign_to_team=None, team_strategy=None, assigned_by="account manager")
 
 
+def explain_words(decision: RoutingDecision | None, ticket: TicketText) -> list[wordforms.WordMatch]:
+    """For each word of the keyword that matched, why the ticket's word matched it (a form of it, or a
+    word of its family and through which stem): what the rule's Test button shows. Empty when the
+    decision was taken on conditions alone."""
+    if decision is None or decision.match is None or decision.matched_field is None:
+        return []
+    text = getattr(ticket, decision.matched_field) or ""
+    shown, toks = wordforms.words(text), wordforms.tokens(text)
+    if len(shown) != len(toks):
+        shown = toks
+    reasons = (wordforms.why_word(keyword_word, shown[i]) for i, keyword_word in decision.match.pairs)
+    return [reason for reason in reasons if reason is not None]
+
+
 # ----- team assignment ------------------------------------------------------------------------
 
 

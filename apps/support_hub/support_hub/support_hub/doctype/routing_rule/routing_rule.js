@@ -18,8 +18,12 @@ frappe.ui.form.on("Routing Rule", {
 			})
 			.then(({ message }) => {
 				const esc = frappe.utils.escape_html;
+				// Each matched word with its reason: a form of the keyword, or a word of its family.
+				const reasons = (message.words || []).map((line) => `<li>${esc(line)}</li>`).join("");
 				const html = message.matched
-					? `<div class="alert alert-success">${__("Matches")}: ${esc(message.why)}</div>`
+					? `<div class="alert alert-success">${__("Matches")}: ${esc(message.why)}` +
+						(reasons ? `<ul class="mb-0 mt-2">${reasons}</ul>` : "") +
+						`</div>`
 					: `<div class="alert alert-warning">${__("Does not match")}</div>`;
 				frm.fields_dict.test_result.$wrapper.html(html);
 			});

@@ -186,8 +186,29 @@ class TestRouting(FrappeTestCase):
         finally:
             frappe.delete_doc("Routing Rule", "Every call", force=True, ignore_permissions=True)
 
+    def test_test_button_shows_which_word_form_matched_which_keyword(self):
+        make_rule("Delivery", "доставка\ndelivery", sequence=40, set_priority="Urgent")
+        try:
+            result = run_test_button("Delivery", "Заказ так и не доставили")
+            self.assertEqual(result["why"], "«доставили» ~ «доставка»")
+            self.assertEqual(result["words"],
+                             ["«доставили» is a form of «доставить», of the family of «доставка» (both from «достав»)"])
+            result = run_test_button("Delivery", "Недоставленный заказ")
+            self.assertEqual(result["words"], ["«Недоставленный» is «не» + «доставить», of the family of «доставка» "
+                                               "(both from «достав»)"])
+            self.assertEqual(run_test_button("Delivery", "Parcel delivered late")["words"],
+                             ["«delivered» and «delivery» share the stem «deliv»"])
+            for look_alike in ("Не могу достать накладную", "deliberate delay", "доставщик опоздал"):
+                self.assertEqual(run_test_button("Delivery", look_alike), {"matched": False, "why": ""})
+            frappe.local.lang = "ru"
+            self.assertEqual(run_test_button("Delivery", "доставку")["words"], ["«доставку» — форма слова «доставка»"])
+        finally:
+            frappe.local.lang = "en"
+            frappe.delete_doc("Routing Rule", "Delivery", force=True, ignore_permissions=True)
+
     def test_test_button_explains_and_checks_permission(self):
-        self.assertEqual(run_test_button("Payroll", "Где мои зарплаты?"), {"matched": True, "why": "«зарплаты» ~ «зарплата»"})
+        self.assertEqual(run_test_button("Payroll", "Где мои зарплаты?"), {"matched": True, "why": "«зарплаты» ~ «зарплата»",
+                                                                           "words": ["«зарплаты» is a form of «зарплата»"]})
         self.assertFalse(run_test_button("Cats", "котировки и банк")["matched"])
         frappe.set_user("Guest")
         try:
