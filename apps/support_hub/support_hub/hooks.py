@@ -45,7 +45,7 @@ doc_events = {
         ],
     },
     "Ticket": {
-        "on_update": "support_hub.integrations.telegram.customer_messages.ask_for_rating",
+        "on_update": "support_hub.ratings.request_rating",  # every channel, once per ticket
     },
     "SLA Event": {
         "after_insert": "support_hub.integrations.telegram.team_alerts.on_sla_event_insert",

@@ -8,6 +8,11 @@ refused. The fields are system-only (support_hub.system_fields): nobody sets the
 
 Rating links (support_hub.engine.rating_links): a random one-time token per link, kept as its
 SHA-256 in Rating Link with an expiry; the page /rate shows the question on GET and saves on POST.
+
+`request_rating` asks for it, once per ticket, when the ticket first becomes Resolved or Closed: the
+bot's emoji buttons for a Telegram ticket, an e-mail with a rating link for e-mail, web and phone
+tickets (engine.rating_links.rating_request decides); a phone ticket whose call already brought a
+rating e-mail is not asked again.
 """
 
 from __future__ import annotations
@@ -146,3 +151,74 @@ def rate_by_link(token, rating, comment=None) -> str:
     record_rating(link.ticket, rating, comment, channel="Web")
     frappe.db.set_value("Rating Link", link.name, "used_on", now_datetime(), update_modified=False)
     return link.ticket
+
+
+# ---- asking ----------------------------------------------------------------------------------------
+def email_rating_request(ticket, question: str, address: str, *, channel: str) -> str | None:
+    """E-mail `question` with one rating link (an emoji each, preselecting that answer) to `address`.
+    The ticket's timeline keeps the question with bare emoji: whoever reads the ticket must not be able
+    to rate for the customer. Returns the Communication's name."""
+    from support_hub.automation import channels
+
+    token = issue_rating_link(ticket.name, channel=channel)
+    choices = [(rating, RATING_EMOJI[rating]) for rating in reversed(engine.RATINGS)]  # great first
+    links = " · ".join(f'<a href="{rating_url(token, rating)}">{emoji}</a>' for rating, emoji in choices)
+    shown = f"<p>{escape_html(question)}</p>"
+    note = "<p>" + escape_html(_("You can add a comment on the page. The link works for {0} days.").format(
+        engine.LINK_VALID_FOR.days)) + "</p>"
+    subject = _("Re: {0} [{1}]").format(html.unescape(ticket.subject or ""), ticket.name)
+    return channels.send_email(ticket, subject, shown + "<p>" + " · ".join(e for _r, e in choices) + "</p>",
+                               address=address, sent_html=shown + f"<p>{links}</p>" + note)
+
+
+REQUEST_KEY = "{0}|rating-request"
+
+
+def request_rating(ticket, method=None) -> None:
+    """Ticket on_update: the customer is asked for a rating the first time the ticket is Resolved or
+    Closed, on every channel (see the module's docstring)."""
+    if ticket.status not in engine.DONE_STATUSES or ticket.rating:
+        return
+    before = ticket.get_doc_before_save()
+    if before is not None and before.status in engine.DONE_STATUSES:
+        return
+    medium = engine.rating_request(
+        channel=ticket.channel, status_before=before.status if before is not None else None,
+        status_now=ticket.status, rated=bool(ticket.rating), requested=_requested(ticket.name),
+        telegram_chat=ticket.get("telegram_chat_id"), email=customer_email(ticket))
+    if medium is None:
+        return
+    from support_hub.automation import log
+
+    # The log row's unique key makes the request go out once, even from two saves at the same moment.
+    sent_by = _("Telegram") if medium == engine.ASK_IN_TELEGRAM else _("e-mail")
+    if not log.record(ticket, "Auto Reply", None, "rating request",
+                      _("The ticket became {0}: the customer is asked for a rating").format(_(ticket.status)),
+                      dedupe_key=REQUEST_KEY.format(ticket.name),
+                      timeline=_("The customer was asked to rate the ticket by {0}").format(sent_by)):
+        return
+    if medium == engine.ASK_IN_TELEGRAM:
+        from support_hub.integrations.telegram.customer_messages import send_rating_request
+
+        send_rating_request(ticket)
+    else:
+        question = _("Your request «{0}» ({1}) has been resolved. How did we do?").format(
+            html.unescape(ticket.subject or ""), ticket.name)
+        email_rating_request(ticket, question, customer_email(ticket), channel="Email")
+
+
+def _requested(ticket: str) -> bool:
+    """Asked before, on any channel: this request's log row, or any rating link (a phone call's)."""
+    return bool(frappe.db.exists("Support Automation Log", {"dedupe_key": REQUEST_KEY.format(ticket)})
+                or frappe.db.exists("Rating Link", {"ticket": ticket}))
+
+
+def customer_email(ticket) -> str | None:
+    """Where a rating e-mail goes: the address the ticket came from, else its contact's e-mail (a phone
+    ticket's raised_by is a number)."""
+    raised_by = (ticket.get("raised_by") or "").strip()
+    if "@" in raised_by:
+        return raised_by
+    if ticket.get("contact"):
+        return frappe.db.get_value("Contact", ticket.contact, "email_id") or None
+    return None

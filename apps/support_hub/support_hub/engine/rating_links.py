@@ -71,3 +71,31 @@ def clean_comment(comment: object) -> str | None:
     """The customer's optional words, trimmed and cut to a size a timeline and an alert can carry."""
     text = str(comment or "").strip()
     return text[:COMMENT_CHARS] or None
+
+
+# ---- when to ask ------------------------------------------------------------------------------------
+# A ticket is done for the customer in either of these; the first one it reaches asks for the rating.
+DONE_STATUSES = ("Resolved", "Closed")
+# The bot asks a Telegram customer with its emoji buttons; e-mail, web and phone customers get an
+# e-mail with a rating link. Internal tickets have no customer to ask.
+ASK_IN_TELEGRAM = "Telegram"
+ASK_BY_EMAIL = "Email"
+_BY_EMAIL_CHANNELS = ("Email", "Web", "Phone")
+
+
+def rating_request(*, channel: str | None, status_before: str | None, status_now: str | None, rated: bool,
+                   requested: bool, telegram_chat: object = None, email: str | None = None) -> str | None:
+    """How to ask for the customer's rating now — ASK_IN_TELEGRAM, ASK_BY_EMAIL — or None.
+
+    Once per ticket: when it first becomes Resolved or Closed (Resolved → Closed, or a reopened ticket
+    resolved again, asks nothing: `requested` says a request, on any channel, went out before), never
+    for a rated ticket, and only where there is somewhere to send it."""
+    if rated or requested:
+        return None
+    if status_now not in DONE_STATUSES or status_before in DONE_STATUSES:
+        return None
+    if channel == "Telegram":
+        return ASK_IN_TELEGRAM if telegram_chat else None
+    if channel in _BY_EMAIL_CHANNELS and email and "@" in email:
+        return ASK_BY_EMAIL
+    return None

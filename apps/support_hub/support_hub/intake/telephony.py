@@ -18,9 +18,8 @@ from frappe import _
 from frappe.utils import get_fullname
 
 from support_hub import ratings
-from support_hub.automation import channels, log
+from support_hub.automation import log
 from support_hub.crm.identify import find_contact
-from support_hub.engine.alerts import RATING_EMOJI
 from support_hub.engine.identity import PHONE, normalize_phone
 from support_hub.exactly_once import insert_once
 from support_hub.integrations.telephony import events as engine
@@ -158,13 +157,7 @@ def _carry_out(action: engine.Action, conf) -> None:
         ticket = frappe.get_doc("Ticket", name, for_update=True)
         agent = conf.extensions.get(action.extension or "")
         text = _("You spoke with {0}. How was the call?").format(get_fullname(agent) if agent else _("our support"))
-        token = ratings.issue_rating_link(ticket.name, channel="Phone")
-        choices = [(rating, RATING_EMOJI[rating]) for rating in ("great", "ok", "bad")]
-        links = " · ".join(f'<a href="{ratings.rating_url(token, rating)}">{emoji}</a>' for rating, emoji in choices)
-        question = f"<p>{frappe.utils.escape_html(text)}</p>"
-        # The timeline shows the question without the links: agents must not be able to rate for the customer.
-        channels.send_email(ticket, text, question + "<p>" + " · ".join(e for _r, e in choices) + "</p>",
-                            address=action.email, sent_html=question + f"<p>{links}</p>")
+        ratings.email_rating_request(ticket, text, action.email, channel="Phone")
         log.record(ticket, "Auto Reply", None, "rate call", _("Rating request sent after the call"),
                    dedupe_key=f"{ticket.name}|rate-call")
 

@@ -4,7 +4,6 @@ rating request. Each one lands on the ticket as a Communication and goes out thr
 from __future__ import annotations
 
 import frappe
-from frappe import _
 from frappe.core.utils import html2text
 
 from support_hub.engine.message_split import split_message
@@ -46,15 +45,9 @@ def send_to_customer(ticket, subject: str, html: str, communication_type: str = 
     return communication.name
 
 
-def ask_for_rating(ticket, method=None) -> None:
-    """When a Telegram ticket is resolved, the bot asks for a rating with three emoji."""
-    before = ticket.get_doc_before_save()
-    if ticket.channel != "Telegram" or not ticket.telegram_chat_id or ticket.rating:
-        return
-    if ticket.status != "Resolved" or (before is not None and before.status == "Resolved"):
-        return
+def send_rating_request(ticket) -> None:
+    """The bot's rating request with three emoji (support_hub.ratings.request_rating decides when)."""
     store = FrappeBotStore()
     reply = rating_request(store, int(ticket.telegram_chat_id), ticket.name)
     outbox.queue(f"rating-request|{ticket.name}", ticket.telegram_chat_id, reply.text, "Rating Request",
                  ("Ticket", ticket.name), reply_markup=inline_keyboard(reply.buttons))
-    ticket.add_comment("Info", _("The customer was asked to rate the ticket in Telegram"))
