@@ -202,6 +202,17 @@ class BotStore(Protocol):
         """The button press (comment None) rates the ticket once: False, and nothing changes, when it
         has a rating already. Called again with the comment that follows, which joins that rating."""
 
+    # The transports' side: every reply goes through an outbox, on webhook and long polling alike.
+    def queue_replies(self, update_id: int, replies: Sequence[Reply]) -> list[str]:
+        """Keep `handle`'s replies to one update for sending, in order, together with the update's other
+        effects (on a site: in the same transaction); queuing the same update's replies again adds none.
+        Returns the keys of the rows queued."""
+
+    def send_replies(self, chat_id: int) -> float | None:
+        """Send what is due to the chat, oldest first, with the outbox's retries (a 429's retry_after, a
+        back-off through an outage); nothing overtakes a row still waiting. Returns the seconds until the
+        next try of what is left, or None when nothing is left for the chat."""
+
 
 def handle(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> list[Reply]:
     """React to one update. Telegram redelivers updates, so a repeated update_id does nothing."""

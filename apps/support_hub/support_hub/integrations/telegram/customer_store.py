@@ -18,8 +18,8 @@ from frappe.utils import now_datetime
 from support_hub import ratings
 from support_hub.crm.identify import customer_doctype
 from support_hub.exactly_once import insert_once
-from support_hub.integrations.telegram import site
-from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
+from support_hub.integrations.telegram import outbox, site
+from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, Reply, TicketSummary, reply_markup_json
 from support_hub.system_time import to_aware
 
 SUBJECT_LENGTH = 120
@@ -28,8 +28,10 @@ _EXTENSIONS = {"voice": ".ogg", "audio": ".mp3", "photo": ".jpg", "video": ".mp4
 
 
 class FrappeBotStore:
-    def __init__(self, conf: frappe._dict | None = None):
+    def __init__(self, conf: frappe._dict | None = None, commit_sends: bool = True):
         self.conf = conf or site.settings()
+        # Each send is committed on its own (outbox.send_due): the claim must be seen by other senders.
+        self.commit_sends = commit_sends
 
     # ----- updates and state ------------------------------------------------------------------
     def seen_update(self, update_id: int) -> bool:
@@ -193,6 +195,21 @@ class FrappeBotStore:
             frappe.clear_last_message()
             return False
         return True
+
+
+    # ----- replies: the Telegram Outbox, shared with agents' replies and alerts ----------------------
+    def queue_replies(self, update_id: int, replies: Sequence[Reply]) -> list[str]:
+        queued = []
+        for number, reply in enumerate(replies):
+            row = outbox.queue(f"bot-reply|{update_id}|{number}", reply.chat_id, reply.text, "Bot Reply",
+                               reply_markup=reply_markup_json(reply))
+            if row:
+                queued.append(row)
+        return queued
+
+    def send_replies(self, chat_id: int) -> float | None:
+        outbox.send_due(chat_id=chat_id, commit=self.commit_sends)
+        return outbox.next_wait(chat_id)
 
 
 def _html(text: str | None) -> str:

@@ -24,9 +24,10 @@ class TestTelegramCustomerBot(FrappeTestCase):
         setup_support_world()
         # Mail sent during these tests commits, so an earlier run may have left its chats and their
         # tickets behind: every run starts with customers the bot has never seen.
-        chats = [str(CHAT + i) for i in range(10)]
+        chats = [str(CHAT + i) for i in range(15)]
         frappe.db.delete("Telegram Chat", {"chat_id": ["in", chats]})
         frappe.db.delete("Ticket", {"telegram_chat_id": ["in", chats]})
+        frappe.db.delete("Telegram Outbox", {"chat_id": ["in", chats]})  # an old run's row would go first
         # Without ERPNext the contact is the customer: it carries the account ID customers type in.
         create_custom_fields({"Contact": [{"fieldname": "support_account_id", "fieldtype": "Data", "label": "Account ID"}]})
         frappe.get_doc({"doctype": "Contact", "first_name": "Romashka", "support_account_id": ACCOUNT}).insert(
@@ -245,6 +246,43 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.assertFalse(frappe.db.exists("Communication", {"reference_name": ticket,
                                                             "content": ["like", "%сменить счёт%"]}))
 
+    def test_replies_wait_out_flood_control_and_an_outage_in_order_and_exactly_once(self):
+        """The bot's replies and the agents' go through one outbox per chat: a 429 (30 s) or a 502 delays
+        a reply, never drops it, and nothing queued after it for the chat overtakes it."""
+        from datetime import timedelta
+
+        from support_hub.api.telegram import reply
+        from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+        chat = CHAT + 10
+        ticket = self.sign_in_and_open_ticket(chat=chat)
+        before = len(self.fake.texts(chat))
+        self.fake.fail_next(1, status=429, retry_after=30)
+        start = frappe.utils.now_datetime()
+        self.deliver(self.fake.message_update(chat, "Ещё: не пришёл аванс"))
+        row = frappe.get_all("Telegram Outbox", filters={"chat_id": str(chat), "purpose": "Bot Reply"},
+                             fields=["name", "status", "attempts", "next_try"], order_by="creation desc", limit=1)[0]
+        self.assertEqual((row.status, row.attempts), ("Queued", 1))
+        self.assertGreaterEqual(row.next_try, start + timedelta(seconds=29))
+        wait = FrappeBotStore(commit_sends=False).send_replies(chat)  # what the long-polling bot asks
+        self.assertTrue(wait and 20 < wait <= 31, wait)
+
+        reply(ticket, "Проверяем аванс")  # an agent answers while the bot's reply waits
+        outbox.send_due(commit=False)
+        self.assertEqual(len(self.fake.texts(chat)), before)  # the agent's reply does not overtake it
+
+        self.fake.fail_next(1, status=502)
+        outbox.send_due(now=start + timedelta(seconds=31), commit=False)
+        self.assertEqual(len(self.fake.texts(chat)), before)
+        self.assertEqual(frappe.db.get_value("Telegram Outbox", row.name, ["status", "attempts"]), ("Queued", 2))
+        for minutes in (2, 3, 4):
+            outbox.send_due(now=start + timedelta(minutes=minutes), commit=False)
+        texts = self.fake.texts(chat)[before:]
+        self.assertEqual(len(texts), 2, texts)
+        self.assertIn("Добавлено", texts[0])
+        self.assertEqual(texts[1], "Проверяем аванс")
+        self.assertIsNone(FrappeBotStore(commit_sends=False).send_replies(chat))  # nothing left to send
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
@@ -294,9 +332,10 @@ class TestTelegramChannelDelivery(FrappeTestCase):
         setup_support_world()
         # Mail sent during these tests commits, so an earlier run may have left its chats and their
         # tickets behind: every run starts with customers the bot has never seen.
-        chats = [str(CHAT + i) for i in range(10)]
+        chats = [str(CHAT + i) for i in range(15)]
         frappe.db.delete("Telegram Chat", {"chat_id": ["in", chats]})
         frappe.db.delete("Ticket", {"telegram_chat_id": ["in", chats]})
+        frappe.db.delete("Telegram Outbox", {"chat_id": ["in", chats]})  # an old run's row would go first
         configure_telegram(cls.fake)
         frappe.db.delete("Auto Reply")
         frappe.get_doc({"doctype": "Auto Reply", "reply_name": "Telegram any", "channel": "Telegram", "send_when": "Any",
