@@ -29,17 +29,21 @@ def order_settings() -> frappe._dict:
 
 
 def customer_card(doctype: str, name: str) -> dict:
+    """The customer and their contacts as the caller may read them: a role without read on the
+    customer sees only its name, without read on Contact no e-mails or phones."""
     meta = frappe.get_meta(doctype)
     wanted = [f for f in ("customer_name", "customer_group", "account_manager", "support_owner", "territory")
               if meta.has_field(f)]
-    row = frappe.db.get_value(doctype, name, wanted, as_dict=True) if wanted else {}
-    contacts = frappe.get_all(
-        "Dynamic Link", filters={"parenttype": "Contact", "link_doctype": doctype, "link_name": name},
-        pluck="parent", limit=20,
-    )
-    contact_rows = frappe.get_all(
-        "Contact", filters={"name": ["in", contacts]}, fields=["name", "full_name", "email_id", "mobile_no", "phone"]
-    ) if contacts else []
+    row = {}
+    if wanted and frappe.has_permission(doctype, "read", doc=name):
+        row = (frappe.get_list(doctype, filters={"name": name}, fields=wanted, limit_page_length=1) or [{}])[0]
+    contact_rows = []
+    if frappe.has_permission("Contact", "read"):
+        contact_rows = frappe.get_list(
+            "Contact",
+            filters=[["Dynamic Link", "link_doctype", "=", doctype], ["Dynamic Link", "link_name", "=", name]],
+            fields=["name", "full_name", "email_id", "mobile_no", "phone"], limit_page_length=20, distinct=True,
+        )
     return {"doctype": doctype, "name": name, "title": (row or {}).get("customer_name") or name,
             **(row or {}), "contacts": contact_rows}
 
@@ -90,25 +94,42 @@ def earlier_tickets(ticket) -> list[dict]:
 
 
 def contact_card(name: str) -> dict | None:
-    """Who wrote, for a ticket with no customer: read as part of the ticket the caller may read."""
+    """Who wrote, for a ticket with no customer: their name, and how to reach them only for a caller
+    who may read the Contact."""
     meta = frappe.get_meta("Contact")
-    wanted = [f for f in ("full_name", "email_id", "mobile_no", "phone", "support_telegram_id") if meta.has_field(f)]
-    row = frappe.db.get_value("Contact", name, wanted, as_dict=True)
-    if not row:
+    if not frappe.db.exists("Contact", name):
         return None
+    if not frappe.has_permission("Contact", "read", doc=name):
+        return {"name": name, "full_name": name, "email_id": None, "phone": None, "telegram": None}
+    wanted = [f for f in ("full_name", "email_id", "mobile_no", "phone", "support_telegram_id") if meta.has_field(f)]
+    row = frappe.get_list("Contact", filters={"name": name}, fields=wanted, limit_page_length=1)[0]
     return {"name": name, "full_name": row.get("full_name") or name, "email_id": row.get("email_id"),
             "phone": row.get("mobile_no") or row.get("phone"), "telegram": row.get("support_telegram_id")}
+
+
+def linked_order_detail(ticket) -> dict | None:
+    """The goods and money of the ticket's order, when the caller may read it (else nothing)."""
+    from support_hub.crm.order_detail import order_detail
+
+    if not ticket.get("order"):
+        return None
+    try:
+        return order_detail(ticket.order)
+    except (frappe.PermissionError, frappe.DoesNotExistError):
+        return None
 
 
 def panel(ticket_name: str) -> dict:
     ticket = frappe.get_doc("Ticket", ticket_name)
     ticket.check_permission("read")
-    data = {"customer": None, "contact": None, "orders": {"doctype": None, "rows": []},
+    data = {"customer": None, "contact": None, "orders": {"doctype": None, "rows": []}, "order_detail": None,
             "tickets": earlier_tickets(ticket)}
     doctype = ticket.customer_type or customer_doctype()
     if ticket.customer and doctype and frappe.db.exists(doctype, ticket.customer):
         data["customer"] = customer_card(doctype, ticket.customer)
         data["orders"] = latest_orders(ticket.customer)
+        data["orders"]["linked"] = ticket.get("order")
+        data["order_detail"] = linked_order_detail(ticket)
     elif ticket.contact:
         data["contact"] = contact_card(ticket.contact)
     return data

@@ -50,12 +50,15 @@ support_hub.customer_panel.orders = function (orders) {
 			<td><a href="/app/${slug(orders.doctype)}/${encodeURIComponent(o.name)}">${esc(o.name)}</a></td>
 			<td>${esc(frappe.datetime.str_to_user(o.date) || "")}</td><td>${esc(__(o.status || ""))}</td>
 			<td>${pct(o.delivered)}</td><td>${pct(o.billed)}</td>
-			<td class="text-right">${o.amount == null ? "" : format_currency(o.amount)}</td></tr>`
+			<td class="text-right">${o.amount == null ? "" : format_currency(o.amount)}</td>
+			<td>${orders.doctype === "Sales Order" ? `<a href="#" class="sh-order-open" data-order="${esc(o.name)}">${__("Details")}</a>` : ""}
+				${o.name === orders.linked ? `<span class="indicator-pill blue">${__("This ticket")}</span>` : ""}</td></tr>`
 		)
 		.join("");
 	return `<h6>${__("Latest Orders")}</h6><table class="table table-sm table-hover"><thead><tr>
 		<th>${__("Order")}</th><th>${__("Date")}</th><th>${__("Status")}</th><th>${__("Delivered")}</th>
-		<th>${__("Billed")}</th><th class="text-right">${__("Total")}</th></tr></thead><tbody>${rows}</tbody></table>`;
+		<th>${__("Billed")}</th><th class="text-right">${__("Total")}</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+		<div class="sh-order-detail-slot"></div>`;
 };
 
 support_hub.customer_panel.tickets = function (tickets) {
@@ -81,6 +84,7 @@ support_hub.customer_panel.render = function (data) {
 		(data.customer
 			? support_hub.customer_panel.card(data.customer)
 			: support_hub.customer_panel.contact(data.contact)) +
+		support_hub.order_detail.render(data.order_detail) +
 		support_hub.customer_panel.orders(data.orders) +
 		support_hub.customer_panel.tickets(data.tickets)
 	);

@@ -1,4 +1,5 @@
 import "./sla_timer";
 import "./customer_panel";
+import "./order_detail";
 import "./report_filters";
 import "./queues";

@@ -63,7 +63,10 @@ frappe.ui.form.on("Ticket", {
 		const wrapper = frm.get_field("customer_history").$wrapper;
 		frappe
 			.call("support_hub.api.ticket.customer_panel", { ticket: frm.doc.name })
-			.then(({ message }) => wrapper.html(support_hub.customer_panel.render(message || {})));
+			.then(({ message }) => {
+				wrapper.html(support_hub.customer_panel.render(message || {}));
+				support_hub.order_detail.bind(wrapper);
+			});
 	},
 });
 
