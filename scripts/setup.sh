@@ -84,6 +84,20 @@ get_erpnext() {
 	say "ERPNext could not be fetched: the demo runs on plain Frappe (contacts instead of customers and orders)"
 }
 
+# `bench start` runs the Procfile's worker line: the same long-lived worker pool the served test site
+# gets (common.sh worker_args), for every queue, instead of bench's single `bench worker`.
+configure_procfile_workers() {
+	local procfile="$SUPPORT_HUB_BENCH/Procfile" line
+	[ -f "$procfile" ] || return 0
+	line="worker: bench $(worker_args) 1>> logs/worker.log 2>> logs/worker.error.log"
+	if grep -qxF "$line" "$procfile"; then
+		say "Procfile workers: already $(worker_args)"
+	else
+		as_owner sed -i "s|^worker:.*|$line|" "$procfile"
+		say "Procfile workers: $(worker_args)"
+	fi
+}
+
 install_system_packages
 configure_mariadb
 make_bench
@@ -102,6 +116,7 @@ say "loading demo data"
 bench_cmd --site "$SUPPORT_HUB_SITE" execute support_hub.demo.seed
 bench_cmd --site "$SUPPORT_HUB_SITE" enable-scheduler >/dev/null
 bench_cmd use "$SUPPORT_HUB_SITE" >/dev/null
+configure_procfile_workers
 build_assets_if_changed
 cat <<MSG
 

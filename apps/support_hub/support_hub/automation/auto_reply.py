@@ -13,7 +13,21 @@ from support_hub.sla.policies import enabled_policies
 from support_hub.system_time import to_aware
 
 
+# site -> (stamp, templates): read once per change and process, not once per ticket of a burst.
+_cache: dict[str, tuple[tuple, tuple]] = {}
+
+
 def templates() -> tuple[list[replies.AutoReplyTemplate], dict[str, frappe._dict]]:
+    stamp = tuple(frappe.db.sql("select count(*), max(modified) from `tabAuto Reply`")[0])
+    cached = _cache.get(frappe.local.site)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    loaded = _load_templates()
+    _cache[frappe.local.site] = (stamp, loaded)
+    return loaded
+
+
+def _load_templates() -> tuple[list[replies.AutoReplyTemplate], dict[str, frappe._dict]]:
     rows = frappe.get_all(
         "Auto Reply", filters={"enabled": 1}, fields=["name", "channel", "send_when", "language", "subject", "template"],
         order_by="creation asc",
@@ -52,6 +66,9 @@ def send_for_new_ticket(ticket) -> str | None:
     policy = enabled_policies().get(ticket.sla_policy)
     if policy is None:
         return None  # without a policy there is no promise to make
+    key = f"{ticket.name}|auto-reply"
+    if log.already_done(key):
+        return None
     engine_templates, rows = templates()
     choice = replies.choose_auto_reply(
         ticket.channel, to_aware(ticket.opened_on or now_datetime()), to_aware(ticket.first_response_due),
@@ -61,12 +78,10 @@ def send_for_new_ticket(ticket) -> str | None:
         return None
     row = rows[choice.template.name]
     subject, body = render(row, context_for(ticket, choice, policy.calendar, row.language))
-    key = f"{ticket.name}|auto-reply"
-    if log.already_done(key):
-        return None
     communication = channels.send(ticket, subject, channels.as_html(body))
     if communication:
         reason = _("Auto-reply «{0}» sent ({1})").format(row.name, _(choice.situation))
-        log.record(ticket, "Auto Reply", row.name, "send", reason, dedupe_key=key, timeline=reason)
+        # The Communication is the ticket's timeline entry for it; the log row keeps the why.
+        log.record(ticket, "Auto Reply", row.name, "send", reason, dedupe_key=key)
     return communication
 

@@ -3,8 +3,17 @@ assignment and tags by the routing decision, and the auto-reply.
 
 The routing *decision* is taken before the ticket is saved (its type and priority shape the SLA);
 its side effects run here, in a background job, so intake over the API or a mail burst stays fast.
-A ticket whose job was lost (a worker killed mid-run) is picked up by the every-minute sweep:
-`intake_done` is set only when the job finished.
+
+A burst is worked in batches, not one job per ticket: once a ticket is committed, its job arguments
+(the decision) go into a pending set in the queue's Redis and one drain job is queued unless one is
+already waiting (`hand_over`). The drain (`process_pending`) claims pending tickets a chunk at a
+time with a set-based `SELECT … FOR UPDATE SKIP LOCKED` (so several workers share a burst without
+waiting on one another) and commits each chunk's work together with `intake_done`. Exactly once
+follows from that transaction: a worker killed mid-chunk leaves its tickets uncommitted and still
+pending, and the next drain (queued by the next ticket, or by the every-minute sweep) does them; a
+ticket already done is only taken off the pending set.
+A ticket whose hand-over was lost altogether is picked up by the sweep after GRACE_MINUTES,
+recomputing its decision.
 
 The work runs as the automation user (see actor.py), whoever sent the ticket: a Guest's web ticket is
 routed, tagged and answered like any other. Each ticket is processed in isolation: one whose
@@ -14,9 +23,13 @@ processing fails (say a sender address Contact refuses) is rolled back alone, it
 
 from __future__ import annotations
 
+import json
+import time
+
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, now_datetime
+from frappe.utils.background_jobs import get_redis_conn
 
 from support_hub.automation import auto_reply, log, routing
 from support_hub.automation.actor import acting_as_automation
@@ -29,17 +42,98 @@ GRACE_MINUTES = 3
 SAVEPOINT = "support_hub_intake"
 
 
+# Tickets claimed and committed together: small enough that a chunk's row locks are short and the
+# first auto-replies of a burst go out early, large enough to share the reads and the commit.
+CHUNK = 20
+# A drain hands over to a fresh job after this long, so one job never hogs a worker under a long burst.
+DRAIN_SECONDS = 60
+
+
+def job_args(ticket) -> dict:
+    return {
+        "decision": routing.decision_as_dict(ticket.flags.routing_decision),
+        "skip_auto_reply": bool(ticket.flags.skip_auto_reply),
+        "new_contact": ticket.flags.new_contact,
+    }
+
+
 def queue(ticket) -> None:
-    frappe.enqueue(
-        "support_hub.automation.intake.process",
-        queue="short",
-        ticket=ticket.name,
-        decision=routing.decision_as_dict(ticket.flags.routing_decision),
-        skip_auto_reply=bool(ticket.flags.skip_auto_reply),
-        new_contact=ticket.flags.new_contact,
-        enqueue_after_commit=True,
-        now=bool(frappe.flags.in_test),
-    )
+    """Ticket after_insert: its intake work, once the ticket is committed."""
+    if frappe.flags.in_test:
+        process(ticket.name, **job_args(ticket))  # tests see the work at once, as before
+        return
+    name, args = ticket.name, job_args(ticket)
+    frappe.db.after_commit.add(lambda: hand_over(name, args))
+
+
+def _keys() -> tuple[str, str]:
+    site = frappe.local.site
+    return f"support_hub:intake:pending:{site}", f"support_hub:intake:drain_queued:{site}"
+
+
+def hand_over(ticket: str, args: dict) -> None:
+    """A committed ticket joins the pending set; a drain job is queued unless one is waiting already."""
+    pending, _flag = _keys()
+    get_redis_conn().hset(pending, ticket, frappe.as_json(args, indent=None))
+    wake()
+
+
+def wake() -> None:
+    _pending, flag = _keys()
+    # The flag lives until the drain starts (it clears it first thing); the expiry only matters when a
+    # queued drain was lost: then the next ticket queues another.
+    if get_redis_conn().set(flag, 1, nx=True, ex=90):
+        frappe.enqueue("support_hub.automation.intake.process_pending", queue="short")
+
+
+def pending_count() -> int:
+    return get_redis_conn().hlen(_keys()[0])
+
+
+def process_pending(pause: float = 0, chunk: int = CHUNK) -> int:
+    """The drain job: process every pending ticket, a chunk per transaction; returns how many it did.
+    `pause` (seconds after each ticket) and a small `chunk` only let a test kill it mid-run."""
+    redis = get_redis_conn()
+    pending_key, flag = _keys()
+    redis.delete(flag)  # from here on a new ticket queues a new drain, which finds what this one leaves
+    done = 0
+    skipped: set[str] = set()  # locked by another drain (or an agent's save): theirs for now
+    started = time.monotonic()
+    with acting_as_automation():
+        while time.monotonic() - started < DRAIN_SECONDS:
+            waiting = {name.decode(): raw for name, raw in redis.hgetall(pending_key).items()}
+            names = sorted(name for name in waiting if name not in skipped)[:chunk]
+            if not names:
+                break
+            frappe.db.commit()  # a fresh snapshot: tickets committed since this job began exist in it
+            existing = set(frappe.db.sql("select name from `tabTicket` where name in %(names)s", {"names": names},
+                                         pluck=True))
+            claimed = dict(frappe.db.sql(
+                "select name, intake_done from `tabTicket` where name in %(names)s for update skip locked",
+                {"names": names},
+            ))
+            skipped |= existing - set(claimed)
+            failed = set()
+            for name in sorted(claimed):
+                if not claimed[name]:
+                    if not process(name, **json.loads(waiting[name])):
+                        failed.add(name)  # rolled back, recorded for a person: not retried
+                    done += 1
+                    if pause:
+                        time.sleep(pause)
+            frappe.db.commit()  # the chunk's work and its intake_done flags, all or nothing
+            # Off the pending set: what is done, failed (and recorded) or gone. A ticket whose work a
+            # failed rollback took back with it stays pending for the next round.
+            undone = set(frappe.db.sql("select name from `tabTicket` where name in %(names)s and intake_done = 0",
+                                       {"names": names}, pluck=True)) - failed
+            finished = [name for name in names if name not in skipped and name not in undone]
+            if finished:
+                redis.hdel(pending_key, *finished)
+    if any(name in skipped for name in (n.decode() for n in redis.hkeys(pending_key))) or (
+        time.monotonic() - started >= DRAIN_SECONDS and redis.hlen(pending_key)
+    ):
+        wake()  # what is left goes to a fresh job
+    return done
 
 
 def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False,
@@ -102,7 +196,10 @@ def _record_failure(ticket: str) -> None:
 
 
 def sweep_unprocessed(now=None) -> list[str]:
-    """Scheduler safety net: tickets whose intake job never finished get processed now."""
+    """Scheduler safety net: tickets whose intake never finished get processed now, and pending
+    tickets whose drain was lost (its worker killed) get a new drain."""
+    if pending_count():
+        wake()
     cutoff = add_to_date(now or now_datetime(), minutes=-GRACE_MINUTES)
     failed = frappe.qb.DocType("Support Automation Log")
     ticket = frappe.qb.DocType("Ticket")
@@ -115,7 +212,14 @@ def sweep_unprocessed(now=None) -> list[str]:
         .limit(500)
         .run(pluck=True)
     )
+    pending_key = _keys()[0]
+    redis = get_redis_conn()
     for name in names:
-        process(name, recompute=True)
+        handed_over = redis.hget(pending_key, name)
+        if handed_over:  # its own decision, as taken when it arrived
+            process(name, **json.loads(handed_over))
+        else:
+            process(name, recompute=True)
         frappe.db.commit()  # its work, or the record of its failure
+        redis.hdel(pending_key, name)
     return names

@@ -12,10 +12,10 @@ from dataclasses import fields, replace
 import frappe
 from frappe import _
 from frappe.desk.doctype.tag.tag import add_tag
-from frappe.desk.form.assign_to import add as add_assignment
 from frappe.utils import get_fullname, strip_html
 
 from support_hub.automation import log
+from support_hub.automation.assignment import assign
 from support_hub.engine import routing as engine
 
 _cache: dict[str, tuple[tuple, engine.CompiledRules]] = {}
@@ -113,7 +113,7 @@ def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
     if not (doc.get("_assign") and doc._assign not in ("[]", "")):  # nobody assigned it by hand yet
         user, how = _assignee(doc, decision)
     if user:
-        add_assignment({"doctype": "Ticket", "name": doc.name, "assign_to": [user]}, ignore_permissions=True)
+        assign(doc, user)  # Frappe's assignment; the notifications go in one job per transaction
         who = get_fullname(user)
         if how == "account manager":
             done.append(_("assigned to {0}, the customer's account manager").format(who))

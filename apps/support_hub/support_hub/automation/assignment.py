@@ -1,0 +1,97 @@
+"""Assigning a ticket from the intake job, as Frappe's own assignment does it, in one job.
+
+Frappe's `assign_to.add` writes the ToDo (which sets the ticket's `_assign` and its "assigned"
+timeline line), shares the ticket with an assignee who could not read it, makes them follow it, and
+then queues a *second* background job per assignment to write the assignee's Notification Log (and
+its e-mail). During a burst that doubles the jobs on the queue. Here the same notifications (same
+Notification Log, same texts, same e-mail by the assignee's Notification Settings) are written by one
+job for all the assignments a transaction made — the intake drain's chunk —, queued once it commits:
+the drain's own path to the customer's auto-reply does not wait for the agents' notification mail.
+"""
+
+from __future__ import annotations
+
+import frappe
+import frappe.share
+from frappe import _
+from frappe.desk.doctype.notification_log.notification_log import get_title, get_title_html, make_notification_logs
+from frappe.desk.form.document_follow import follow_document
+from frappe.utils import escape_html, nowdate
+
+
+def assign(doc, user: str) -> bool:
+    """Assign `doc` to `user` unless it is already theirs; True when a ToDo was made."""
+    if frappe.db.exists("ToDo", {"reference_type": doc.doctype, "reference_name": doc.name, "status": "Open",
+                                 "allocated_to": user}):
+        return False
+    description = escape_html(_("Assignment for {0} {1}").format(doc.doctype, doc.name))
+    todo = frappe.get_doc({
+        "doctype": "ToDo",
+        "allocated_to": user,
+        "reference_type": doc.doctype,
+        "reference_name": doc.name,
+        "description": description,
+        "priority": "Medium",
+        "status": "Open",
+        "date": nowdate(),
+        "assigned_by": frappe.session.user,
+    }).insert(ignore_permissions=True)
+    if not frappe.has_permission(doc=doc, user=user):
+        frappe.share.add(doc.doctype, doc.name, user)
+    if frappe.get_cached_value("User", user, "follow_assigned_documents"):
+        follow_document(doc.doctype, doc.name, user)
+    notify_after_commit(todo.name, frappe.session.user)
+    return True
+
+
+def notify_after_commit(todo: str, by: str) -> None:
+    """Collect the transaction's notifications; one job writes them all once it commits (tests: at once)."""
+    if frappe.flags.in_test:
+        notify(todo, by)
+        return
+    notices = frappe.flags.support_hub_assignment_notices
+    if notices is None:
+        notices = frappe.flags.support_hub_assignment_notices = []
+    if not notices:
+        frappe.db.after_commit.add(_queue_notices)
+        frappe.db.after_rollback.add(notices.clear)
+    notices.append((todo, by))
+
+
+def _queue_notices() -> None:
+    notices = list(frappe.flags.support_hub_assignment_notices or [])
+    if frappe.flags.support_hub_assignment_notices:
+        frappe.flags.support_hub_assignment_notices.clear()
+    if notices:
+        frappe.enqueue("support_hub.automation.assignment.notify_all", queue="default", notices=notices)
+
+
+def notify_all(notices: list) -> None:
+    """The job: each assignee's notification, for the assignments that were committed."""
+    for todo, by in notices:
+        notify(todo, by)
+
+
+def notify(todo_name: str, by: str) -> None:
+    """The assignee's "assigned a new task to you" notification, as Frappe's notify_assignment words it."""
+    todo = frappe.db.get_value("ToDo", todo_name, ["allocated_to", "assigned_by", "reference_type", "reference_name",
+                                                   "description"], as_dict=True)
+    if not todo:
+        return  # rolled back with its ticket's failed intake
+    assignee = frappe.db.get_value("User", todo.allocated_to, ["language", "enabled"], as_dict=True)
+    if not assignee or not assignee.enabled or todo.assigned_by == todo.allocated_to:
+        return
+    lang = assignee.language
+    subject = _("{0} assigned a new task {1} {2} to you", lang=lang).format(
+        frappe.bold(frappe.get_cached_value("User", by, "full_name")),
+        frappe.bold(_(todo.reference_type, lang=lang)),
+        get_title_html(get_title(todo.reference_type, todo.reference_name)),
+    )
+    make_notification_logs(frappe._dict({
+        "type": "Assignment",
+        "document_type": todo.reference_type,
+        "subject": subject,
+        "document_name": todo.reference_name,
+        "from_user": by,
+        "email_content": f"<div>{todo.description}</div>",
+    }), [todo.allocated_to])
