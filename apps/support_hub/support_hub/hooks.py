@@ -71,6 +71,7 @@ scheduler_events = {
         ],
         "*/5 * * * *": [
             "support_hub.broadcasts.sending.resume_stalled",
+            "support_hub.automation.availability.hand_on",
         ],
         "*/15 * * * *": [
             "support_hub.claims.reminders.send_due",

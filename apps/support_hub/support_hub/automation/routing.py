@@ -14,7 +14,7 @@ from frappe import _
 from frappe.desk.doctype.tag.tag import add_tag
 from frappe.utils import get_fullname, strip_html
 
-from support_hub.automation import log
+from support_hub.automation import availability, log
 from support_hub.automation.assignment import assign
 from support_hub.engine import routing as engine
 
@@ -159,7 +159,7 @@ def pick_agent(team: str, strategy: str) -> str | None:
         order_by="idx asc",
     )
     enabled = set(frappe.get_all("User", filters={"name": ["in", agents], "enabled": 1}, pluck="name")) if agents else set()
-    agents = [a for a in agents if a in enabled]
+    agents = availability.present([a for a in agents if a in enabled])  # off shift, away, on leave: skipped
     if not agents:
         return None
     if strategy == engine.LEAST_OPEN:
