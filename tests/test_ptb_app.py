@@ -309,3 +309,36 @@ def test_a_reply_that_meets_a_502_is_sent_once_telegram_is_back(fake_telegram): 
     assert len(fake.texts(chat)) == 1 and "ID аккаунта" in fake.texts(chat)[0]
     attempts = [params for method, params in fake.calls if method == "sendMessage" and params["chat_id"] == chat]
     assert len(attempts) == 1  # the fake records only the send that got through
+
+
+def test_signing_in_by_phone_over_long_polling(fake_telegram, no_errors_logged):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
+    store.phones.append(("+79123456701", "ACC-1001"))
+    chat = CHAT + 5
+    fake.phones[chat] = "79123456701"
+
+    async def polling():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            fake.push_message(chat, "/start")
+            await until(lambda: len(fake.texts(chat)) >= 1)
+            prompt = fake.sent[-1]["reply_markup"]
+            assert prompt["keyboard"] == [[{"text": "📱 Войти по номеру телефона", "request_contact": True}]]
+            fake.share_contact(chat, "79123456701", user_id=chat + 1, forwarded=True)  # a friend's card
+            await until(lambda: len(fake.texts(chat)) >= 2)
+            assert "только по своему номеру" in fake.texts(chat)[-1] and store.active_account(chat) is None
+            fake.press(chat, "📱 Войти по номеру телефона")  # Telegram sends the presser's own card
+            await until(lambda: len(fake.texts(chat)) >= 3)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    asyncio.run(polling())
+    assert store.active_account(chat) == "ACC-1001"
+    assert "ООО Ромашка" in fake.texts(chat)[-1]
+    assert fake.sent[-1]["reply_markup"]["keyboard"][0][0] == {"text": "📝 Новая заявка"}

@@ -50,6 +50,7 @@ class InMemoryStore:
     def __init__(self, accounts: dict[str, str] | None = None, topics: Sequence[str] = (), telegram=None,
                  policy: engine.RetryPolicy = engine.DEFAULT_POLICY):
         self.known_accounts = dict(accounts or {})  # account id -> customer name
+        self.phones: list[tuple[str, str]] = []  # (E.164 phone of a customer's contact, account id)
         self.topics = list(topics)
         self.states: dict[int, dict] = {}
         self.accounts: dict[int, list[str]] = {}
@@ -99,6 +100,10 @@ class InMemoryStore:
 
     def is_known_account(self, account_id: str) -> str | None:
         return self.known_accounts.get(account_id)
+
+    def account_by_phone(self, phone: str) -> str | None:
+        accounts = {account for number, account in self.phones if number == phone}
+        return accounts.pop() if len(accounts) == 1 else None
 
     def list_topics(self) -> list[str]:
         return list(self.topics)

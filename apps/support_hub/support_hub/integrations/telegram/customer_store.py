@@ -16,7 +16,9 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from support_hub import ratings
+from support_hub.crm import identify
 from support_hub.crm.identify import customer_doctype
+from support_hub.engine import identity
 from support_hub.exactly_once import insert_once
 from support_hub.integrations.telegram import outbox, site
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, Reply, TicketSummary, reply_markup_json
@@ -92,6 +94,20 @@ class FrappeBotStore:
         doctype = self._customer_doctype()
         title_field = frappe.get_meta(doctype).get_title_field()
         return frappe.db.get_value(doctype, name, title_field) or name
+
+    def account_by_phone(self, phone: str) -> str | None:
+        # Contacts holding the number (Contact Phone rows, looked up by their E.164 key; Contact's own
+        # phone and mobile_no are Frappe's copies of those rows), then their customers' account IDs.
+        doctype = self._customer_doctype()
+        if not doctype or not phone:
+            return None
+        accounts = set()
+        for record in identify.candidates(identity.PHONE, phone):
+            customer = record.name if doctype == "Contact" else identity.customer_of(record, doctype)
+            value = customer and frappe.db.get_value(doctype, customer, self.conf.account_field or "name")
+            if value:
+                accounts.add(value)
+        return accounts.pop() if len(accounts) == 1 else None  # one number, several customers: no guessing
 
     # ----- tickets ----------------------------------------------------------------------------
     def list_topics(self) -> list[str]:

@@ -35,6 +35,7 @@ from support_hub.integrations.telegram.bot_flow import (
     BotConfig,
     BotStore,
     Incoming,
+    SharedContact,
     files_to_download,
     handle,
 )
@@ -100,6 +101,7 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
         attachments=tuple(_attachments(message, max_file_bytes)),
         message_id=message.message_id,
         sent_at=message.date,
+        contact=SharedContact(message.contact.phone_number, message.contact.user_id) if message.contact else None,
         language_code=message.from_user.language_code if message.from_user else None,
     )
 

@@ -283,6 +283,37 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.assertEqual(texts[1], "Проверяем аванс")
         self.assertIsNone(FrappeBotStore(commit_sends=False).send_replies(chat))  # nothing left to send
 
+    def test_signing_in_by_sharing_ones_own_phone_number(self):
+        import random
+
+        chat = CHAT + 11
+        national = f"9{random.randint(10**8, 10**9 - 1)}"  # a number no earlier run has left on a contact
+        account = f"ACC-PH-{national[-4:]}"
+        frappe.get_doc({"doctype": "Contact", "first_name": "Lavka", "support_account_id": account,
+                        "phone_nos": [{"phone": f"8 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}",
+                                       "is_primary_mobile_no": 1}]}).insert(ignore_permissions=True)
+        self.fake.phones[chat] = f"7{national}"  # Telegram's form: international, no "+"
+
+        self.deliver(self.fake.message_update(chat, "/start"))
+        self.assertEqual(self.fake.sent[-1]["reply_markup"]["keyboard"],
+                         [[{"text": "📱 Войти по номеру телефона", "request_contact": True}]])
+        # A contact card forwarded from someone else does not sign in, even with a customer's number.
+        self.deliver(self.fake.contact_update(chat, f"7{national}", user_id=chat + 1, forwarded=True))
+        self.assertIn("только по своему номеру", self.last_text_of(chat))
+        self.assertFalse(frappe.db.get_value("Telegram Chat", str(chat), "active_account"))
+        self.deliver(self.fake.contact_update(chat, "79990001122", user_id=chat))  # one's own, unknown
+        self.assertIn("+79990001122 не найден", self.last_text_of(chat))
+
+        self.deliver(self.fake.press(chat, "📱 Войти по номеру телефона"))
+        self.assertEqual(frappe.db.get_value("Telegram Chat", str(chat), "active_account"), account)
+        self.assertIn("Lavka", self.last_text_of(chat))
+        self.deliver(self.fake.press(chat, "📝 Новая заявка"))
+        self.deliver(self.fake.press(chat, "Other"))
+        self.deliver(self.fake.message_update(chat, "Привезли не тот товар"))
+        ticket = frappe.db.get_value("Ticket", {"telegram_chat_id": str(chat)}, ["customer_type", "customer"], as_dict=True)
+        self.assertEqual((ticket.customer_type, frappe.db.get_value("Contact", ticket.customer, "support_account_id")),
+                         ("Contact", account))
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
