@@ -190,6 +190,10 @@ def seed(tickets: int = 44) -> str:
             ticket.save(ignore_permissions=True)
         if i % 5 == 0:
             add_tag("wish: csv export" if topic == "Feature request" else "vip", "Ticket", ticket.name)
+    if "erpnext" in frappe.get_installed_apps():
+        from support_hub.erp.demo_story import seed_grocery_tickets
+
+        seed_grocery_tickets()
     frappe.db.commit()
     # Route and answer the demo tickets now rather than waiting for a background worker.
     from support_hub.automation.intake import sweep_unprocessed
