@@ -108,6 +108,7 @@ def drop_dangling_doctype_settings() -> None:
 
 def after_migrate() -> None:
     from support_hub.automation.actor import ensure_automation_user
+    from support_hub.canned_replies import ensure_canned_reply_fields
 
     ensure_automation_user()
     grant_mail_account_read()
@@ -116,12 +117,14 @@ def after_migrate() -> None:
     ensure_identity_fields()
     grant_erp_read()
     ensure_user_telegram_fields()
+    ensure_canned_reply_fields()  # support_hub.canned_replies: Email Template gets its Team
     ensure_settings_defaults()
     ensure_lookup_indexes()
 
 
 def after_install() -> None:
     from support_hub.automation.actor import ensure_automation_user
+    from support_hub.canned_replies import ensure_canned_reply_fields
     from support_hub.claims import ensure_claim_categories
 
     ensure_automation_user()
@@ -131,6 +134,7 @@ def after_install() -> None:
     ensure_identity_fields()
     grant_erp_read()
     ensure_user_telegram_fields()
+    ensure_canned_reply_fields()  # support_hub.canned_replies: Email Template gets its Team
     ensure_settings_defaults()
     ensure_lookup_indexes()
     for name, rank, is_default in PRIORITIES:

@@ -3,3 +3,4 @@ import "./customer_panel";
 import "./order_detail";
 import "./report_filters";
 import "./queues";
+import "./canned_replies";
