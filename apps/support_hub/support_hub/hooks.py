@@ -24,6 +24,32 @@ override_doctype_class = {
     "Email Account": "support_hub.intake.email.SupportEmailAccount",
 }
 
+# ERPNext's methods that hand item prices and stock to any desk user answer 403 to people who are only
+# support staff (support_hub.setup.erp_guard; everyone else gets ERPNext's own method).
+override_whitelisted_methods = {
+    f"erpnext.{path}": f"support_hub.setup.erp_guard.{twin}"
+    for path, twin in (
+        ("stock.get_item_details.get_item_details", "get_item_details"),
+        ("stock.get_item_details.apply_price_list", "apply_price_list"),
+        ("stock.get_item_details.get_batch_based_item_price", "get_batch_based_item_price"),
+        ("stock.get_item_details.get_bin_details", "get_bin_details"),
+        ("stock.get_item_details.get_projected_qty", "get_projected_qty"),
+        ("stock.get_item_details.get_batch_qty", "get_batch_qty"),
+        ("stock.get_item_details.get_valuation_rate", "get_valuation_rate"),
+        ("stock.utils.get_stock_balance", "get_stock_balance"),
+        ("stock.utils.get_latest_stock_qty", "get_latest_stock_qty"),
+        ("stock.utils.get_incoming_rate", "get_incoming_rate"),
+        ("stock.dashboard.item_dashboard.get_data", "item_dashboard_data"),
+        ("stock.dashboard.warehouse_capacity_dashboard.get_data", "warehouse_capacity_data"),
+        ("stock.doctype.item.item.get_item_details", "item_record_details"),
+        ("stock.doctype.batch.batch.get_batch_qty", "batch_qty"),
+        ("accounts.doctype.pricing_rule.pricing_rule.apply_pricing_rule", "apply_pricing_rule"),
+        ("accounts.doctype.pos_invoice.pos_invoice.get_stock_availability", "get_stock_availability"),
+        ("selling.page.point_of_sale.point_of_sale.get_items", "point_of_sale_items"),
+        ("stock.doctype.pick_list.pick_list.get_item_details", "pick_list_item_details"),
+    )
+}
+
 permission_query_conditions = {
     "Claim": "support_hub.claims.permissions.query_conditions",
     # A Claims Officer reads only the tickets claims were raised from.

@@ -64,19 +64,22 @@ def ensure_identity_fields() -> None:
 
 
 def grant_read(doctype: str, role: str) -> None:
-    """Give `role` read access to `doctype` once (a Custom DocPerm at level 0), if the doctype exists."""
-    from frappe.permissions import add_permission
+    """Give `role` read access to `doctype` (a Custom DocPerm at level 0, no export or print), if the
+    doctype exists (support_hub.setup.grants.grant)."""
+    from support_hub.setup.grants import grant
 
-    if frappe.db.exists("DocType", doctype) and not frappe.db.exists(
-        "Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}
-    ):
-        add_permission(doctype, role, 0)
+    grant(doctype, role)
 
 
 def grant_erp_read() -> None:
-    """Where ERPNext is installed, agents read customers and their orders (as its permissions allow)."""
-    for doctype in ("Customer", "Sales Order"):
-        grant_read(doctype, "Support Agent")
+    """Where ERPNext is installed, the support roles read customers, contacts, orders, deliveries,
+    invoices and payments; a Claims Officer also creates the drafts a claim's decision needs; a claim
+    links those drafts (support_hub.setup.grants, support_hub.claims.erp_documents)."""
+    from support_hub.claims.erp_documents import ensure_claim_document_fields
+    from support_hub.setup.grants import grant_erp_permissions
+
+    grant_erp_permissions()
+    ensure_claim_document_fields()
 
 
 def grant_mail_account_read() -> None:

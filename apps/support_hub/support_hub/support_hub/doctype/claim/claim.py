@@ -5,7 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, now_datetime
 
-from support_hub.claims import assignment, messages, ticket_link, timing
+from support_hub.claims import assignment, erp_documents, messages, order_lines, ticket_link, timing
 from support_hub.engine import claims as engine
 from support_hub.engine.calendar import CalendarError
 
@@ -39,15 +39,24 @@ class Claim(Document):
         self.refuse_unpermitted_decision()
         super().validate_higher_perm_levels()
 
+    def _validate_links(self):
+        # Frappe checks links before validate runs: a claim sent with only its Order (REST, an import)
+        # needs the order's doctype first.
+        self.fill_order()
+        super()._validate_links()
+
     def validate(self):
         now = now_datetime()
         before = None if self.is_new() else self.get_doc_before_save()
         if self.ticket and self.is_new():
             ticket_link.fill_from_ticket(self, frappe.get_doc("Ticket", self.ticket))
         self.fill_order()
+        erp_documents.refuse_hand_set_links(self)
+        order_lines.price(self)
         self.check_status(before)
         self.check_amounts()
         self.check_items()
+        erp_documents.check_decision(self)
         self.check_postponement(before, now)
         if self.is_new():
             try:
@@ -62,6 +71,7 @@ class Claim(Document):
         before = self.get_doc_before_save()
         assignment.sync(self, before)
         ticket_link.post_outcome(self, before)
+        erp_documents.after_decision(self, before)
 
     def after_insert(self):
         ticket_link.note_raised(self)
