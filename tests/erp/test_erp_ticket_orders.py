@@ -72,3 +72,16 @@ def test_any_listed_order_on_demand_a_return_is_not_a_shortfall(agent, website_u
     assert unpaid["money"]["outstanding"] == 497
     refused = website_user.call("support_hub.crm.order_detail.get_order_detail", order=story.orders["short"])
     assert refused.status_code == 403
+
+
+def test_the_sales_order_and_customer_forms_list_the_ticket(guest, agent, story):  # noqa: F811
+    web_ticket(guest, story, f"Курьер опоздал с заказом {story.orders['open']}")
+
+    def connections(doctype, name):
+        response = agent.call("frappe.desk.notifications.get_open_count", http="GET", doctype=doctype, name=name)
+        assert response.status_code == 200, response.text[:1000]
+        return {row["doctype"]: row["count"] for row in response.json()["message"]["count"]["external_links_found"]}
+
+    assert connections("Sales Order", story.orders["open"])["Ticket"] == 1
+    assert connections("Sales Order", story.orders["cancelled"])["Ticket"] == 0
+    assert connections("Customer", story.customer)["Ticket"] >= 1

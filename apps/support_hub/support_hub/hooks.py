@@ -19,6 +19,12 @@ fixtures = [
     {"dt": "Role", "filters": [["name", "in", ["Support Agent", "Support Manager", "Claims Officer"]]]},
 ]
 
+# Connections: the Sales Order and Customer forms list their tickets and claims (crm/dashboards.py).
+override_doctype_dashboards = {
+    "Sales Order": ["support_hub.crm.dashboards.sales_order"],
+    "Customer": ["support_hub.crm.dashboards.customer"],
+}
+
 override_doctype_class = {
     # Inbound mail for the Ticket queue: no loops, subject-number threading, new ticket after a long close.
     "Email Account": "support_hub.intake.email.SupportEmailAccount",

@@ -8,6 +8,7 @@ import frappe
 
 from support_hub.erp.testing import ERPTestCase
 from support_hub.erp.test_claims_on_orders import TestClaimsOnOrderLines, TestSupportRolesOnERPRecords  # noqa: F401
+from support_hub.erp.test_connections import TestOrderAndCustomerConnections  # noqa: F401
 from support_hub.erp.test_grocery import TestGroceryStory  # noqa: F401
 from support_hub.erp.test_order_panel import TestOrderPanel  # noqa: F401
 from support_hub.erp.test_ticket_order import TestTicketOrder  # noqa: F401
