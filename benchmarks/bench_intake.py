@@ -46,6 +46,18 @@ def prepare() -> None:
     frappe.db.commit()
 
 
+def teardown() -> None:
+    """What prepare() made: the rule, the auto-reply, the team and the users, so the site is left as found."""
+    frappe.db.rollback()
+    for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY), ("Support Team", TEAM)):
+        if frappe.db.exists(doctype, name):
+            frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+    for user in AGENTS:
+        if frappe.db.exists("User", user):
+            frappe.delete_doc("User", user, force=True, ignore_permissions=True)
+    frappe.db.commit()
+
+
 def cleanup(issues: list[str]) -> None:
     frappe.db.rollback()
     names = frappe.db.sql_list("select name from tabTicket where subject like %s", f"{MARK} %")
@@ -173,6 +185,7 @@ def main(site: str, rounds: int, per_round: int) -> None:
     load = os.getloadavg()
     print(f"intake e2e: load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} after the run", flush=True)
     cleanup(issues)
+    teardown()
     frappe.destroy()
 
 

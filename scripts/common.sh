@@ -245,8 +245,9 @@ worker_args() { echo "worker-pool --num-workers $SUPPORT_HUB_WORKERS --queue sho
 start_served_worker() {
 	local log="$SUPPORT_HUB_BENCH/logs/test-worker.log"
 	[ -w "$log" ] || [ ! -e "$log" ] || log="$1/worker.log"  # a log root made, when the bench user calls
+	# The redirection is the background subshell's own, so it holds no caller's pipe open while it waits.
 	(cd "$SUPPORT_HUB_BENCH/sites" && as_owner setsid bash -c 'echo $$ >"$1/worker.pid"; exec "$2/env/bin/python" -m frappe.utils.bench_helper frappe $3' \
-		_ "$1" "$SUPPORT_HUB_BENCH" "$(worker_args)" >>"$log" 2>&1 </dev/null &)
+		_ "$1" "$SUPPORT_HUB_BENCH" "$(worker_args)") >>"$log" 2>&1 </dev/null &
 	for _ in $(seq 1 20); do [ -s "$1/worker.pid" ] && return 0; sleep 0.1; done
 }
 
