@@ -72,6 +72,7 @@ doc_events = {
     "Communication": {
         "after_insert": [
             "support_hub.sla.first_response.on_communication_insert",
+            "support_hub.automation.first_responder.on_communication_insert",
             "support_hub.automation.waiting.reopen_on_customer_reply",
             "support_hub.integrations.telegram.team_alerts.on_customer_message",
         ],
