@@ -684,3 +684,83 @@ def test_edits_of_what_never_was_ticket_text_change_nothing(store):
     assert edit(chat, 601, "/my") == [] and edit(chat, 601, "Текст") == []  # a command is not in a ticket
     assert chat.state() == state and store.tickets == {}
     assert files_to_download(store, Incoming(1, 100, 100, "x", attachments=(photo(),), edited=True)) == []
+
+
+# --- signing in by phone -------------------------------------------------------------------------------
+
+from support_hub.integrations.telegram.bot_flow import SharedContact, normalize_shared_phone  # noqa: E402
+
+
+def share(chat, phone, user_id="self"):
+    """The customer taps the contact-sharing button (their own card), or sends someone else's."""
+    owner = chat.chat_id if user_id == "self" else user_id
+    return chat._run(Incoming(next(chat.update_ids), chat.chat_id, chat.chat_id, contact=SharedContact(phone, owner)))
+
+
+@pytest.mark.parametrize("raw", ["79123456701", "+79123456701", "89123456701", "+7 (912) 345-67-01"])
+def test_a_shared_number_is_normalised(raw):
+    assert normalize_shared_phone(raw) == "+79123456701"
+
+
+def test_a_shared_number_of_another_country_keeps_its_code():
+    assert normalize_shared_phone("4915123456789") == "+4915123456789"
+    assert normalize_shared_phone("") is None and normalize_shared_phone("12") is None
+
+
+def test_the_sign_in_prompt_offers_the_phone_button_first(store):
+    chat = Chat(store)
+    (reply,) = chat.send("/start")
+    markup = reply_markup_json(reply)
+    assert markup["keyboard"] == [[{"text": "📱 Войти по номеру телефона", "request_contact": True}]]
+    assert reply.text.index("номеру телефона") < reply.text.index("ID аккаунта")  # phone first, ID the other way
+    (reply,) = chat.send("Здравствуйте!")
+    assert reply_markup_json(reply)["keyboard"][0][0]["request_contact"]
+
+
+def test_signing_in_with_ones_own_number(store):
+    store.phones.append(("+79123456701", "ACC-2002"))
+    chat = Chat(store)
+    chat.send("/start")
+    share(chat, "79123456701")  # as Telegram sends it: international, no "+"
+    assert store.active_account(100) == "ACC-2002"
+    assert "ACME Ltd" in chat.text()
+    assert reply_markup_json(chat.last[-1])["keyboard"][0][0] == {"text": "📝 Новая заявка"}  # the menu replaces it
+
+
+@pytest.mark.parametrize("owner", [555, None])
+def test_someone_elses_contact_is_refused(store, owner):
+    store.phones.append(("+79123456701", "ACC-2002"))
+    chat = Chat(store)
+    chat.send("/start")
+    share(chat, "79123456701", user_id=owner)  # forwarded, or picked from the address book
+    assert store.active_account(100) is None and store.list_accounts(100) == []
+    assert "только по своему номеру" in chat.text()
+    assert chat.state().step is Step.AWAIT_ACCOUNT
+    chat.send("ACC-1001")  # the account ID still works
+    assert store.active_account(100) == "ACC-1001"
+    share(chat, "79123456701", user_id=owner)  # signed in: still refused, nothing added
+    assert store.list_accounts(100) == ["ACC-1001"] and "чужой контакт" in chat.text()
+
+
+def test_an_unknown_or_shared_number_asks_for_the_account_id(store):
+    store.phones += [("+79123456702", "ACC-1001"), ("+79123456702", "ACC-3003")]
+    chat = Chat(store)
+    chat.send("/start")
+    share(chat, "79123456789")
+    assert "+79123456789 не найден" in chat.text() and "ID аккаунта" in chat.text()
+    share(chat, "79123456702")  # two customers have it: no guessing
+    assert store.active_account(100) is None
+    assert reply_markup_json(chat.last[-1])["keyboard"][0][0]["request_contact"]
+
+
+def test_the_deep_link_still_signs_in_in_one_step(store):
+    chat = Chat(store)
+    chat.send("/start ACC-3003")
+    assert store.active_account(100) == "ACC-3003"
+
+
+def test_a_signed_in_customer_adds_an_account_by_phone(store):
+    store.phones.append(("+79123456701", "ACC-2002"))
+    chat = registered(store)
+    share(chat, "+79123456701")
+    assert store.list_accounts(100) == ["ACC-1001", "ACC-2002"] and store.active_account(100) == "ACC-2002"

@@ -41,7 +41,7 @@ def no_errors_logged(caplog):
 
 def test_a_whole_conversation_by_long_polling(fake_telegram, no_errors_logged):  # noqa: F811
     fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, TOPICS)
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
 
     async def conversation():
         app = app_for(fake, store)
@@ -133,7 +133,7 @@ def test_store_factory_may_be_a_context_manager(fake_telegram):  # noqa: F811
     """As `bench support-hub-telegram` runs it: each step of an update opens a site session that
     commits when the step succeeds."""
     fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, TOPICS)
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
     sessions = []
 
     class Session:
@@ -165,7 +165,7 @@ def test_store_factory_may_be_a_context_manager(fake_telegram):  # noqa: F811
 
 def test_an_edited_message_reaches_the_ticket_by_long_polling(fake_telegram, no_errors_logged):  # noqa: F811
     fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, TOPICS)
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
     chat = CHAT + 1
 
     async def polling():
@@ -197,7 +197,7 @@ def test_an_edited_message_reaches_the_ticket_by_long_polling(fake_telegram, no_
 
 def test_a_rating_by_long_polling_is_given_once_and_its_keyboard_is_spent(fake_telegram, no_errors_logged):  # noqa: F811
     fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, TOPICS)
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
     chat = CHAT + 2
     client = TelegramClient(TOKEN, base_url=fake.url)
 
@@ -238,3 +238,107 @@ def test_a_rating_by_long_polling_is_given_once_and_its_keyboard_is_spent(fake_t
     number = asyncio.run(polling())
     assert store.ratings[number] == ("bad", "Долго ждали")
     assert "уже оценена" in fake.texts(chat)[-1]
+
+
+def test_a_reply_throttled_for_longer_than_ten_seconds_waits_and_keeps_its_place(fake_telegram, no_errors_logged):  # noqa: F811
+    """Flood control asks for 11 s: the reply is not dropped; it is sent once, when Telegram allows, and
+    what was queued for the chat after it (an agent's reply, the next answer) follows it, in order."""
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
+    chat = CHAT + 3
+
+    async def polling():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            fake.fail_next(1, status=429, retry_after=11)
+            fake.push_message(chat, "/start")
+            await until(lambda: store.outbox and store.outbox[0].item.attempts == 1)
+            assert fake.texts(chat) == [] and store.outbox[0].item.status.value == "Queued"
+            store.queue_message(chat, "Ответ агента", key="communication|X")
+            fake.push_message(chat, "ACC-1001")
+            await until(lambda: len(store.outbox) == 3)
+            await asyncio.sleep(1)
+            assert fake.texts(chat) == []  # nothing overtakes the throttled reply
+            await until(lambda: len(fake.texts(chat)) >= 3, timeout=20)
+            await asyncio.sleep(0.5)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    asyncio.run(polling())
+    texts = fake.texts(chat)
+    assert len(texts) == 3, texts
+    assert "ID аккаунта" in texts[0] and texts[1] == "Ответ агента" and "ООО Ромашка" in texts[2]
+    assert all(row.item.status.value == "Sent" for row in store.outbox)
+
+
+def test_a_reply_that_meets_a_502_is_sent_once_telegram_is_back(fake_telegram):  # noqa: F811
+    from datetime import timedelta
+
+    from support_hub.engine.outbox import RetryPolicy
+
+    fake = fake_telegram
+    quick = RetryPolicy(first_delay=timedelta(seconds=0.5), max_delay=timedelta(seconds=1))
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url), policy=quick)
+    chat = CHAT + 4
+
+    async def polling():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            fake.fail_next(2, status=502, method="sendMessage")
+            fake.push_message(chat, "/start")
+            await until(lambda: store.outbox and store.outbox[0].item.attempts >= 1)
+            assert fake.texts(chat) == []
+            await until(lambda: fake.texts(chat), timeout=10)
+            await asyncio.sleep(1.5)  # a later retry would show up as a second copy
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    asyncio.run(polling())
+    (row,) = store.outbox
+    assert (row.item.status.value, row.item.attempts) == ("Sent", 3)
+    assert len(fake.texts(chat)) == 1 and "ID аккаунта" in fake.texts(chat)[0]
+    attempts = [params for method, params in fake.calls if method == "sendMessage" and params["chat_id"] == chat]
+    assert len(attempts) == 1  # the fake records only the send that got through
+
+
+def test_signing_in_by_phone_over_long_polling(fake_telegram, no_errors_logged):  # noqa: F811
+    fake = fake_telegram
+    store = InMemoryStore(ACCOUNTS, TOPICS, telegram=TelegramClient(TOKEN, base_url=fake.url))
+    store.phones.append(("+79123456701", "ACC-1001"))
+    chat = CHAT + 5
+    fake.phones[chat] = "79123456701"
+
+    async def polling():
+        app = app_for(fake, store)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            fake.push_message(chat, "/start")
+            await until(lambda: len(fake.texts(chat)) >= 1)
+            prompt = fake.sent[-1]["reply_markup"]
+            assert prompt["keyboard"] == [[{"text": "📱 Войти по номеру телефона", "request_contact": True}]]
+            fake.share_contact(chat, "79123456701", user_id=chat + 1, forwarded=True)  # a friend's card
+            await until(lambda: len(fake.texts(chat)) >= 2)
+            assert "только по своему номеру" in fake.texts(chat)[-1] and store.active_account(chat) is None
+            fake.press(chat, "📱 Войти по номеру телефона")  # Telegram sends the presser's own card
+            await until(lambda: len(fake.texts(chat)) >= 3)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+    asyncio.run(polling())
+    assert store.active_account(chat) == "ACC-1001"
+    assert "ООО Ромашка" in fake.texts(chat)[-1]
+    assert fake.sent[-1]["reply_markup"]["keyboard"][0][0] == {"text": "📝 Новая заявка"}

@@ -10,6 +10,7 @@ from support_hub.fakes.telegram import TOKEN
 from telegram import Update
 
 from support_hub.fakes.bot_store import InMemoryStore
+from support_hub.integrations.telegram.client import TelegramClient
 from support_hub.integrations.telegram.ptb_app import build_application, to_incoming
 
 ACCOUNTS = {"ACC-1001": "ООО Ромашка"}
@@ -51,7 +52,7 @@ def test_private_chats_still_are():
 
 def test_long_polling_answers_only_the_private_chat(fake_telegram):  # noqa: F811
     fake = fake_telegram
-    store = InMemoryStore(ACCOUNTS, ["Other"])
+    store = InMemoryStore(ACCOUNTS, ["Other"], telegram=TelegramClient(TOKEN, base_url=fake.url))
 
     async def run():
         app = build_application(TOKEN, lambda: store, base_url=fake.api_base, base_file_url=fake.file_base)

@@ -62,6 +62,7 @@ class FakeTelegram:
         self.callback_answers: list[dict] = []
         self.webhook: dict = {"url": ""}
         self.commands: dict[str, list[dict]] = {}  # setMyCommands: language_code ("" = default) -> commands
+        self.phones: dict[int, str] = {}  # user id -> the phone number their Telegram account has
         self._updates: list[dict] = []
         self._files: dict[str, _StoredFile] = {}
         self._failures: list[_Failure] = []
@@ -308,11 +309,30 @@ class FakeTelegram:
                 for button in row:
                     if button["text"] == button_text:
                         return self.push_callback(chat_id, button["callback_data"], message, user_id=user_id)
-            # A reply keyboard's button sends its label as an ordinary message.
+            # A reply keyboard's button sends its label as an ordinary message; the contact-sharing one
+            # sends the presser's own contact card (the fake's phone for them: `phones`).
             for row in (message.get("reply_markup") or {}).get("keyboard", []):
+                for button in row:
+                    if button["text"] == button_text and button.get("request_contact"):
+                        presser = user_id or chat_id
+                        return self.share_contact(chat_id, self.phones.get(presser, "79990000000"), user_id=presser)
                 if any(button["text"] == button_text for button in row):
                     return self.push_message(chat_id, button_text, user_id=user_id)
         raise AssertionError(f"no button {button_text!r} in chat {chat_id}; sent: {self.texts(chat_id)}")
+
+    def contact_update(self, chat_id: int, phone: str, *, user_id: int | None = None, forwarded: bool = False,
+                       language_code: str = "ru") -> dict:
+        """A contact card sent in the chat: by the contact-sharing button (the sender's own: user_id is
+        theirs), or someone else's (`user_id` another person's, or None for an address-book entry)."""
+        contact = {"phone_number": phone, "first_name": "Ivan"}
+        if user_id is not None:
+            contact["user_id"] = user_id
+        extra = {"forward_origin": {"type": "hidden_user", "sender_user_name": "Someone", "date": int(time.time())}} \
+            if forwarded else {}
+        return self.message_update(chat_id, contact=contact, language_code=language_code, **extra)
+
+    def share_contact(self, chat_id: int, phone: str, **kw) -> dict:
+        return self.push_update(self.contact_update(chat_id, phone, **kw))
 
     def push_callback(
         self, chat_id: int, data: str, message: dict | None = None, *, user_id: int | None = None

@@ -6,8 +6,10 @@ chat state, linked accounts, tickets, ratings, seen update ids — goes through 
 Frappe side implements with doctypes (customer_store.py) and the tests in memory (fakes/bot_store.py).
 
 The conversation:
-  * registration first: the customer sends an account ID (with a hint where to find it); until then
-    every message is answered with that request and nothing is created;
+  * registration first: the customer taps "Sign in with my phone number" (Telegram's contact-sharing
+    button: only their own number counts, matched to a Contact's phone) or sends an account ID (with a
+    hint where to find it; also as a /start deep link); until then every message is answered with that
+    request and nothing is created;
   * a menu of three: Create ticket, My active tickets, Profile;
   * Create ticket → pick a topic → the first message opens the ticket, and every later message (text,
     photo, document, voice) is added to it until it is closed;
@@ -26,6 +28,7 @@ from enum import Enum
 from typing import Protocol
 
 from support_hub.engine.alerts import RATING_EMOJI
+from support_hub.engine.identity import normalize_phone
 from support_hub.engine.reopening import DEFAULT_CHAT_REOPEN_HOURS, ChatRoute, chat_message_route
 from support_hub.integrations.telegram.bot_texts import TEXTS
 
@@ -58,6 +61,14 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class SharedContact:
+    """A contact card sent with Telegram's contact-sharing button (or forwarded from the address book)."""
+
+    phone: str
+    user_id: int | None = None  # the Telegram user the card is of; None for an address-book entry
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One Telegram update, reduced to what the flow needs."""
 
@@ -76,6 +87,7 @@ class Incoming:
     callback_id: str | None = None
     button_message_id: int | None = None
     sent_at: datetime | None = None  # when the customer sent it (aware); None: now
+    contact: SharedContact | None = None  # a shared contact card
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,8 @@ class Reply:
     # Rows of a persistent reply keyboard (the menu under the input field); a message carries inline
     # buttons or this keyboard, not both.
     keyboard: tuple[tuple[str, ...], ...] = ()
+    # A one-button reply keyboard that shares the customer's own phone number (request_contact).
+    request_contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,10 @@ class BotStore(Protocol):
     def is_known_account(self, account_id: str) -> str | None:
         """The customer's display name if `account_id` is a real account, else None."""
 
+    def account_by_phone(self, phone: str) -> str | None:
+        """The account ID of the customer whose contact has this phone number (E.164, "+79123456701"),
+        or None: nobody has it, or it leads to more than one account."""
+
     def list_topics(self) -> list[str]:
         """Ticket topics a customer may choose, in display order."""
 
@@ -201,6 +219,17 @@ class BotStore(Protocol):
     def record_rating(self, ticket: str, rating: str, comment: str | None) -> bool:
         """The button press (comment None) rates the ticket once: False, and nothing changes, when it
         has a rating already. Called again with the comment that follows, which joins that rating."""
+
+    # The transports' side: every reply goes through an outbox, on webhook and long polling alike.
+    def queue_replies(self, update_id: int, replies: Sequence[Reply]) -> list[str]:
+        """Keep `handle`'s replies to one update for sending, in order, together with the update's other
+        effects (on a site: in the same transaction); queuing the same update's replies again adds none.
+        Returns the keys of the rows queued."""
+
+    def send_replies(self, chat_id: int) -> float | None:
+        """Send what is due to the chat, oldest first, with the outbox's retries (a 429's retry_after, a
+        back-off through an outage); nothing overtakes a row still waiting. Returns the seconds until the
+        next try of what is left, or None when nothing is left for the chat."""
 
 
 def handle(store: BotStore, incoming: Incoming, config: BotConfig = DEFAULT_CONFIG) -> list[Reply]:
@@ -253,6 +282,9 @@ def rating_request(store: BotStore, chat_id: int, ticket: str, config: BotConfig
 
 def reply_markup_json(reply: Reply) -> dict | None:
     """Bot API reply_markup JSON for a reply: its inline buttons, or its persistent menu keyboard."""
+    if reply.request_contact:
+        return {"keyboard": [[{"text": reply.request_contact, "request_contact": True}]],
+                "resize_keyboard": True, "one_time_keyboard": True}
     if reply.keyboard:
         return {"keyboard": [[{"text": label} for label in row] for row in reply.keyboard],
                 "resize_keyboard": True, "is_persistent": True}
@@ -293,6 +325,8 @@ class _Turn:
         account = self.store.active_account(self.chat)
         if self.incoming.edited:
             return self.on_edit((self.incoming.text or "").strip(), account)
+        if self.incoming.contact is not None:
+            return self.on_contact(self.incoming.contact)
         if self.incoming.callback_data is not None:
             self.on_button(self.incoming.callback_data, account)
             return
@@ -396,10 +430,28 @@ class _Turn:
 
     # --- registration and accounts --------------------------------------------------------------
 
-    def ask_for_account(self, key: str = "register_prompt") -> None:
+    def ask_for_account(self, key: str = "register_prompt", **values: str) -> None:
+        """Ask to sign in: the phone button first (under the input field), the account ID as the other way."""
         self.state.step = Step.AWAIT_ACCOUNT
         self.state.adding_account = False
-        self.say(key, hint=self._hint())
+        self.replies.append(Reply(self.chat, _text(self.state.lang, key, hint=self._hint(), **values),
+                                  request_contact=_text(self.state.lang, "btn_share_phone")))
+
+    def on_contact(self, contact: SharedContact) -> None:
+        """Sign in by the phone number Telegram shares. Only the sender's own card counts: a forwarded
+        contact or one picked from the address book would let anyone sign in as anyone."""
+        signed_in = self.store.active_account(self.chat) is not None
+        if contact.user_id is None or contact.user_id != self.incoming.user_id:
+            if signed_in:
+                return self.say("contact_not_yours_signed_in")
+            return self.ask_for_account("contact_not_yours")
+        phone = normalize_shared_phone(contact.phone)
+        account_id = self.store.account_by_phone(phone) if phone else None
+        if not account_id:
+            if signed_in:
+                return self.say("unknown_phone_signed_in", phone=_esc(phone or contact.phone))
+            return self.ask_for_account("unknown_phone", phone=_esc(phone or contact.phone))
+        self.try_account(account_id)
 
     def try_account(self, text: str) -> None:
         account_id = text.strip()
@@ -407,8 +459,10 @@ class _Turn:
         if len(account_id) <= MAX_ACCOUNT_ID_CHARS:
             customer = self.store.is_known_account(account_id)
         if not customer:
-            self.state.step = Step.AWAIT_ACCOUNT
-            return self.say("unknown_account", account=_esc(account_id[:MAX_ACCOUNT_ID_CHARS]), hint=self._hint())
+            if self.store.active_account(self.chat) is not None:
+                self.state.step = Step.AWAIT_ACCOUNT
+                return self.say("unknown_account", account=_esc(account_id[:MAX_ACCOUNT_ID_CHARS]), hint=self._hint())
+            return self.ask_for_account("unknown_account", account=_esc(account_id[:MAX_ACCOUNT_ID_CHARS]))
         adding = self.store.active_account(self.chat) is not None
         already = account_id in self.store.list_accounts(self.chat)
         if not already:
@@ -614,6 +668,15 @@ class _Turn:
             return None
         value = offered[int(index)]
         return value if _ref(int(index), value) == ref else None
+
+
+def normalize_shared_phone(raw: str | None) -> str | None:
+    """A shared contact's number in E.164. Telegram sends it international, with or without "+"
+    ("79123456701"); a Russian number written the local way ("8 912 …") is read too."""
+    digits = (raw or "").strip()
+    if not digits:
+        return None
+    return normalize_phone("+" + digits.lstrip("+")) or normalize_phone(digits)
 
 
 def _ref(index: int, value: str) -> str:

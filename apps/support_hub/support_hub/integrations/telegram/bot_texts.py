@@ -8,10 +8,19 @@ from __future__ import annotations
 
 RU: dict[str, str] = {
     "register_prompt": "👋 Здравствуйте! Это бот службы поддержки.\n\n"
-    "Чтобы начать, отправьте ваш <b>ID аккаунта</b>. {hint}",
+    "Чтобы начать, нажмите кнопку «📱 Войти по номеру телефона» под полем ввода — мы найдём вас по номеру. "
+    "Или отправьте ваш <b>ID аккаунта</b>. {hint}",
+    "btn_share_phone": "📱 Войти по номеру телефона",
+    "contact_not_yours": "❌ Войти можно только по своему номеру, а это чужой контакт. Нажмите кнопку "
+    "«📱 Войти по номеру телефона» — Telegram отправит ваш номер. Или отправьте <b>ID аккаунта</b>. {hint}",
+    "contact_not_yours_signed_in": "❌ Это чужой контакт: аккаунты подключаются только по своему номеру.",
+    "unknown_phone": "❌ Номер {phone} не найден среди наших клиентов. Отправьте, пожалуйста, ваш "
+    "<b>ID аккаунта</b>. {hint}",
+    "unknown_phone_signed_in": "❌ Номер {phone} не найден среди наших клиентов.",
     "account_hint": "Его можно найти в личном кабинете в разделе «Профиль» или в договоре.",
-    "sign_in_help": "👋 Здравствуйте! Чтобы написать в поддержку, сначала войдите: отправьте одним сообщением "
-    "только ваш <b>ID аккаунта</b> — короткий код, обычно с цифрами. {hint}",
+    "sign_in_help": "👋 Здравствуйте! Чтобы написать в поддержку, сначала войдите: нажмите кнопку "
+    "«📱 Войти по номеру телефона» или отправьте одним сообщением только ваш <b>ID аккаунта</b> — короткий код, "
+    "обычно с цифрами. {hint}",
     "unknown_account": "❌ ID аккаунта <code>{account}</code> не найден. Проверьте его и отправьте ещё раз.\n{hint}",
     "registered": "✅ Готово! Аккаунт <code>{account}</code> ({customer}) подключён.\n\nЧем можем помочь?",
     "account_added": "✅ Аккаунт <code>{account}</code> ({customer}) добавлен и выбран активным.",
@@ -87,10 +96,17 @@ RU: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "register_prompt": "👋 Hello! This is the support bot.\n\nTo begin, send your <b>account ID</b>. {hint}",
+    "register_prompt": "👋 Hello! This is the support bot.\n\nTo begin, tap “📱 Sign in with my phone number” "
+    "below the input field — we will find you by your number. Or send your <b>account ID</b>. {hint}",
+    "btn_share_phone": "📱 Sign in with my phone number",
+    "contact_not_yours": "❌ You can sign in only with your own number, and this is someone else's contact. Tap "
+    "“📱 Sign in with my phone number” — Telegram will send your number. Or send your <b>account ID</b>. {hint}",
+    "contact_not_yours_signed_in": "❌ This is someone else's contact: accounts are added only by your own number.",
+    "unknown_phone": "❌ The number {phone} is not among our customers. Please send your <b>account ID</b>. {hint}",
+    "unknown_phone_signed_in": "❌ The number {phone} is not among our customers.",
     "account_hint": "You can find it in your customer portal under “Profile”, or in your contract.",
-    "sign_in_help": "👋 Hello! To write to support, please sign in first: send just your <b>account ID</b> "
-    "in one message — a short code, usually with digits. {hint}",
+    "sign_in_help": "👋 Hello! To write to support, please sign in first: tap “📱 Sign in with my phone number” "
+    "or send just your <b>account ID</b> in one message — a short code, usually with digits. {hint}",
     "unknown_account": "❌ Account ID <code>{account}</code> was not found. Please check it and send it again.\n"
     "{hint}",
     "registered": "✅ Done! Account <code>{account}</code> ({customer}) is connected.\n\nHow can we help?",

@@ -16,10 +16,12 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from support_hub import ratings
+from support_hub.crm import identify
 from support_hub.crm.identify import customer_doctype
+from support_hub.engine import identity
 from support_hub.exactly_once import insert_once
-from support_hub.integrations.telegram import site
-from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, TicketSummary
+from support_hub.integrations.telegram import outbox, site
+from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, Reply, TicketSummary, reply_markup_json
 from support_hub.system_time import to_aware
 
 SUBJECT_LENGTH = 120
@@ -28,8 +30,10 @@ _EXTENSIONS = {"voice": ".ogg", "audio": ".mp3", "photo": ".jpg", "video": ".mp4
 
 
 class FrappeBotStore:
-    def __init__(self, conf: frappe._dict | None = None):
+    def __init__(self, conf: frappe._dict | None = None, commit_sends: bool = True):
         self.conf = conf or site.settings()
+        # Each send is committed on its own (outbox.send_due): the claim must be seen by other senders.
+        self.commit_sends = commit_sends
 
     # ----- updates and state ------------------------------------------------------------------
     def seen_update(self, update_id: int) -> bool:
@@ -90,6 +94,20 @@ class FrappeBotStore:
         doctype = self._customer_doctype()
         title_field = frappe.get_meta(doctype).get_title_field()
         return frappe.db.get_value(doctype, name, title_field) or name
+
+    def account_by_phone(self, phone: str) -> str | None:
+        # Contacts holding the number (Contact Phone rows, looked up by their E.164 key; Contact's own
+        # phone and mobile_no are Frappe's copies of those rows), then their customers' account IDs.
+        doctype = self._customer_doctype()
+        if not doctype or not phone:
+            return None
+        accounts = set()
+        for record in identify.candidates(identity.PHONE, phone):
+            customer = record.name if doctype == "Contact" else identity.customer_of(record, doctype)
+            value = customer and frappe.db.get_value(doctype, customer, self.conf.account_field or "name")
+            if value:
+                accounts.add(value)
+        return accounts.pop() if len(accounts) == 1 else None  # one number, several customers: no guessing
 
     # ----- tickets ----------------------------------------------------------------------------
     def list_topics(self) -> list[str]:
@@ -193,6 +211,21 @@ class FrappeBotStore:
             frappe.clear_last_message()
             return False
         return True
+
+
+    # ----- replies: the Telegram Outbox, shared with agents' replies and alerts ----------------------
+    def queue_replies(self, update_id: int, replies: Sequence[Reply]) -> list[str]:
+        queued = []
+        for number, reply in enumerate(replies):
+            row = outbox.queue(f"bot-reply|{update_id}|{number}", reply.chat_id, reply.text, "Bot Reply",
+                               reply_markup=reply_markup_json(reply))
+            if row:
+                queued.append(row)
+        return queued
+
+    def send_replies(self, chat_id: int) -> float | None:
+        outbox.send_due(chat_id=chat_id, commit=self.commit_sends)
+        return outbox.next_wait(chat_id)
 
 
 def _html(text: str | None) -> str:

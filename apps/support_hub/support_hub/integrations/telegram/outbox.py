@@ -5,6 +5,10 @@ agent's reply), under a dedupe key, so one event queues one message however ofte
 sender drains due rows: it claims a row (pushes next_try out, committed) before the HTTP call so an
 overlapping run leaves it alone, then records the outcome the engine decides — sent, retry at
 Telegram's retry_after, back off on an outage, or fail for good (bot blocked, chat gone).
+
+Messages to one chat leave in the order they were queued: a row waits while an earlier row to its chat
+is still queued (retrying after a 429 or an outage), so the bot's answers and the agents' replies never
+overtake each other.
 """
 
 from __future__ import annotations
@@ -96,9 +100,31 @@ def _chat(chat_id: str):
     return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
 
 
+def _waits_behind_earlier(row) -> bool:
+    """Whether an earlier row to the same chat is still queued (it goes first)."""
+    return bool(frappe.db.sql(
+        """select 1 from `tabTelegram Outbox` where chat_id = %(chat)s and status = 'Queued' and name != %(name)s
+        and (creation < %(creation)s or (creation = %(creation)s and name < %(name)s)) limit 1""",
+        {"chat": row.chat_id, "name": row.name, "creation": row.creation},
+    ))
+
+
+def next_wait(chat_id, now: datetime | None = None) -> float | None:
+    """Seconds until the chat's next queued row is due (0: now), or None when nothing waits for it."""
+    now = now or now_datetime()
+    due = frappe.db.sql(
+        """select min(ifnull(next_try, creation)) from `tabTelegram Outbox` where chat_id = %s and status = 'Queued'""",
+        str(chat_id),
+    )[0][0]
+    if not due:
+        return None
+    return max(0.0, (frappe.utils.get_datetime(due) - now).total_seconds())
+
+
 def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | None = None,
-             commit: bool = True) -> dict[str, int]:
-    """Send what is due (scheduler every minute, and right after new rows commit)."""
+             commit: bool = True, chat_id=None) -> dict[str, int]:
+    """Send what is due (scheduler every minute, right after new rows commit, and the long-polling bot
+    after each update, for its chat: `chat_id`)."""
     now = now or now_datetime()
     telegram = site.client()
     counts = {"sent": 0, "retry": 0, "failed": 0}
@@ -115,8 +141,12 @@ def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | N
     )
     if names:
         query = query.where(table.name.isin(names))
+    if chat_id is not None:
+        query = query.where(table.chat_id == str(chat_id))
     rows = query.run(as_dict=True)
     for row in rows:
+        if _waits_behind_earlier(row):
+            continue  # sent after the earlier one, in a later run
         if not _claim(row.name, now, commit):
             continue  # another sender took it
         chat = _chat(row.chat_id)

@@ -1,8 +1,10 @@
 """The customer bot on python-telegram-bot 22: Telegram updates in, `bot_flow.handle` replies out.
 
 This file only translates. A PTB `Update` becomes an `Incoming`; the files the flow will keep are
-downloaded (`File.download_as_bytearray`) and handed over inside the attachments; the replies go out
-with inline keyboards. Decisions live in bot_flow, persistence behind the BotStore the
+downloaded (`File.download_as_bytearray`) and handed over inside the attachments; the replies are
+queued with the update's effects (`BotStore.queue_replies`) and sent through the store's outbox
+(`send_replies`, on a site the Telegram Outbox the webhook and the agents' replies use), retried until
+delivered, in order per chat. Decisions live in bot_flow, persistence behind the BotStore the
 `store_factory` provides — so Frappe stays out of here.
 
 It runs the bot by long polling (`bench support-hub-telegram`: `build_application(...).run_polling()`);
@@ -17,16 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from support_hub.integrations.telegram.bot_flow import (
@@ -35,7 +35,7 @@ from support_hub.integrations.telegram.bot_flow import (
     BotConfig,
     BotStore,
     Incoming,
-    Reply,
+    SharedContact,
     files_to_download,
     handle,
 )
@@ -43,8 +43,8 @@ from support_hub.integrations.telegram.bot_flow import (
 log = logging.getLogger(__name__)
 
 StoreFactory = Callable[[], "BotStore | AbstractContextManager[BotStore]"]
-# A reply throttled by Telegram is worth one retry if the wait is short; longer waits would stall the bot.
-MAX_REPLY_RETRY_WAIT = 10.0
+# A chat whose replies wait (flood control, an outage) is looked at again after at most this long.
+RETRY_CHECK_SECONDS = 60.0
 
 
 def build_application(
@@ -101,18 +101,8 @@ def to_incoming(update: Update, max_file_bytes: int = DEFAULT_CONFIG.max_file_by
         attachments=tuple(_attachments(message, max_file_bytes)),
         message_id=message.message_id,
         sent_at=message.date,
+        contact=SharedContact(message.contact.phone_number, message.contact.user_id) if message.contact else None,
         language_code=message.from_user.language_code if message.from_user else None,
-    )
-
-
-def reply_markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
-    if reply.keyboard:
-        rows = [[KeyboardButton(label) for label in row] for row in reply.keyboard]
-        return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in reply.buttons]
     )
 
 
@@ -143,6 +133,8 @@ class _Bridge:
     def __init__(self, store_factory: StoreFactory, config: BotConfig):
         self.store_factory = store_factory
         self.config = config
+        self._retries: dict[int, asyncio.Task] = {}  # chat -> the task that sends its waiting replies later
+        self._sending: dict[int, asyncio.Lock] = {}
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = to_incoming(update, self.config.max_file_bytes)
@@ -158,14 +150,39 @@ class _Bridge:
             wanted = await asyncio.to_thread(self._with_store, files_to_download, incoming, self.config)
             if wanted:
                 incoming = await self._download(bot, incoming, wanted)
-        replies = await asyncio.to_thread(self._with_store, handle, incoming, self.config)
+        # The replies are queued in the step that handles the update (on a site: one transaction), then
+        # sent by the outbox: a 429 or an outage delays a reply, it never drops it.
+        await asyncio.to_thread(self._with_store, self._handle_and_queue, incoming)
         if query is not None and query.message is not None:
             # A pressed keyboard is spent: removing it keeps stale buttons (a second rating, an old
             # topic list) from being pressed again.
             with suppress(TelegramError):
                 await bot.edit_message_reply_markup(query.message.chat.id, query.message.message_id, reply_markup=None)
-        for reply in replies:
-            await _send(bot, reply)
+        await self.deliver(incoming.chat_id)
+
+    def _handle_and_queue(self, store: BotStore, incoming: Incoming) -> list[str]:
+        return store.queue_replies(incoming.update_id, handle(store, incoming, self.config))
+
+    async def deliver(self, chat_id: int) -> None:
+        """Send the chat's due replies; if some must wait (flood control, an outage), come back for them
+        when they are due — the site's every-minute outbox run would send them too, exactly once."""
+        lock = self._sending.setdefault(chat_id, asyncio.Lock())  # one sender per chat: in order, once
+        try:
+            async with lock:
+                wait = await asyncio.to_thread(self._with_store, _send_replies, chat_id)
+        except Exception:  # the database or the network: the rows stay queued for the next try
+            log.exception("sending replies to %s failed; they stay queued", chat_id)
+            wait = RETRY_CHECK_SECONDS
+        if wait is None:
+            return
+        running = self._retries.get(chat_id)
+        if running is None or running.done():
+            self._retries[chat_id] = asyncio.get_running_loop().create_task(self._retry(chat_id, wait))
+
+    async def _retry(self, chat_id: int, wait: float) -> None:
+        await asyncio.sleep(min(max(wait, 0.05), RETRY_CHECK_SECONDS))
+        self._retries.pop(chat_id, None)
+        await self.deliver(chat_id)
 
     def _with_store(self, action: Callable[..., Any], *args: Any) -> Any:
         store = self.store_factory()
@@ -190,30 +207,5 @@ class _Bridge:
         return replace(incoming, attachments=attachments)
 
 
-async def _send(bot, reply: Reply) -> None:
-    for attempt in range(2):
-        try:
-            await bot.send_message(
-                reply.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
-            )
-            return
-        except RetryAfter as exc:
-            wait = _retry_after_seconds(exc)
-            if attempt or wait > MAX_REPLY_RETRY_WAIT:
-                log.warning("reply to %s dropped: flood control asks %s s", reply.chat_id, wait)
-                return
-            await asyncio.sleep(wait)
-        except Forbidden:
-            log.info("chat %s blocked the bot; reply dropped", reply.chat_id)
-            return
-        except TelegramError as exc:
-            log.warning("reply to %s failed: %s", reply.chat_id, exc)
-            return
-
-
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    # PTB 22 returns int or timedelta depending on PTB_TIMEDELTA and warns about the int form.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+def _send_replies(store: BotStore, chat_id: int) -> float | None:
+    return store.send_replies(chat_id)

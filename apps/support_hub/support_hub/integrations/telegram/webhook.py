@@ -15,8 +15,8 @@ import frappe
 from frappe import _
 from telegram import Update
 
-from support_hub.integrations.telegram import outbox, site
-from support_hub.integrations.telegram.bot_flow import BotConfig, files_to_download, handle, reply_markup_json
+from support_hub.integrations.telegram import site
+from support_hub.integrations.telegram.bot_flow import BotConfig, files_to_download, handle
 from support_hub.integrations.telegram.client import FileTooLarge, TelegramError, secret_token_matches
 from support_hub.integrations.telegram.customer_store import FrappeBotStore
 from support_hub.integrations.telegram.ptb_app import to_incoming
@@ -66,16 +66,11 @@ def process(incoming, conf=None) -> list[str]:
                     pass  # kept without content: the ticket shows the message, the flow told the customer
             fetched.append(attachment)
         incoming = replace(incoming, attachments=tuple(fetched))
-    queued = []
     replies = handle(store, incoming, config)
     if incoming.callback_id and telegram is not None:
         spend_keyboard(telegram, incoming)
-    for number, reply in enumerate(replies):
-        row = outbox.queue(f"bot-reply|{incoming.update_id}|{number}", reply.chat_id, reply.text, "Bot Reply",
-                           reply_markup=reply_markup_json(reply))
-        if row:
-            queued.append(row)
-    return queued
+    # Sent by the outbox right after the commit (and by its every-minute run, should that fail).
+    return store.queue_replies(incoming.update_id, replies)
 
 
 def spend_keyboard(telegram, incoming) -> None:

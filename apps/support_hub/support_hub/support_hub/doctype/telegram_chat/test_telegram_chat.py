@@ -24,9 +24,10 @@ class TestTelegramCustomerBot(FrappeTestCase):
         setup_support_world()
         # Mail sent during these tests commits, so an earlier run may have left its chats and their
         # tickets behind: every run starts with customers the bot has never seen.
-        chats = [str(CHAT + i) for i in range(10)]
+        chats = [str(CHAT + i) for i in range(15)]
         frappe.db.delete("Telegram Chat", {"chat_id": ["in", chats]})
         frappe.db.delete("Ticket", {"telegram_chat_id": ["in", chats]})
+        frappe.db.delete("Telegram Outbox", {"chat_id": ["in", chats]})  # an old run's row would go first
         # Without ERPNext the contact is the customer: it carries the account ID customers type in.
         create_custom_fields({"Contact": [{"fieldname": "support_account_id", "fieldtype": "Data", "label": "Account ID"}]})
         frappe.get_doc({"doctype": "Contact", "first_name": "Romashka", "support_account_id": ACCOUNT}).insert(
@@ -245,6 +246,74 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.assertFalse(frappe.db.exists("Communication", {"reference_name": ticket,
                                                             "content": ["like", "%сменить счёт%"]}))
 
+    def test_replies_wait_out_flood_control_and_an_outage_in_order_and_exactly_once(self):
+        """The bot's replies and the agents' go through one outbox per chat: a 429 (30 s) or a 502 delays
+        a reply, never drops it, and nothing queued after it for the chat overtakes it."""
+        from datetime import timedelta
+
+        from support_hub.api.telegram import reply
+        from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+        chat = CHAT + 10
+        ticket = self.sign_in_and_open_ticket(chat=chat)
+        before = len(self.fake.texts(chat))
+        self.fake.fail_next(1, status=429, retry_after=30)
+        start = frappe.utils.now_datetime()
+        self.deliver(self.fake.message_update(chat, "Ещё: не пришёл аванс"))
+        row = frappe.get_all("Telegram Outbox", filters={"chat_id": str(chat), "purpose": "Bot Reply"},
+                             fields=["name", "status", "attempts", "next_try"], order_by="creation desc", limit=1)[0]
+        self.assertEqual((row.status, row.attempts), ("Queued", 1))
+        self.assertGreaterEqual(row.next_try, start + timedelta(seconds=29))
+        wait = FrappeBotStore(commit_sends=False).send_replies(chat)  # what the long-polling bot asks
+        self.assertTrue(wait and 20 < wait <= 31, wait)
+
+        reply(ticket, "Проверяем аванс")  # an agent answers while the bot's reply waits
+        outbox.send_due(commit=False)
+        self.assertEqual(len(self.fake.texts(chat)), before)  # the agent's reply does not overtake it
+
+        self.fake.fail_next(1, status=502)
+        outbox.send_due(now=start + timedelta(seconds=31), commit=False)
+        self.assertEqual(len(self.fake.texts(chat)), before)
+        self.assertEqual(frappe.db.get_value("Telegram Outbox", row.name, ["status", "attempts"]), ("Queued", 2))
+        for minutes in (2, 3, 4):
+            outbox.send_due(now=start + timedelta(minutes=minutes), commit=False)
+        texts = self.fake.texts(chat)[before:]
+        self.assertEqual(len(texts), 2, texts)
+        self.assertIn("Добавлено", texts[0])
+        self.assertEqual(texts[1], "Проверяем аванс")
+        self.assertIsNone(FrappeBotStore(commit_sends=False).send_replies(chat))  # nothing left to send
+
+    def test_signing_in_by_sharing_ones_own_phone_number(self):
+        import random
+
+        chat = CHAT + 11
+        national = f"9{random.randint(10**8, 10**9 - 1)}"  # a number no earlier run has left on a contact
+        account = f"ACC-PH-{national[-4:]}"
+        frappe.get_doc({"doctype": "Contact", "first_name": "Lavka", "support_account_id": account,
+                        "phone_nos": [{"phone": f"8 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}",
+                                       "is_primary_mobile_no": 1}]}).insert(ignore_permissions=True)
+        self.fake.phones[chat] = f"7{national}"  # Telegram's form: international, no "+"
+
+        self.deliver(self.fake.message_update(chat, "/start"))
+        self.assertEqual(self.fake.sent[-1]["reply_markup"]["keyboard"],
+                         [[{"text": "📱 Войти по номеру телефона", "request_contact": True}]])
+        # A contact card forwarded from someone else does not sign in, even with a customer's number.
+        self.deliver(self.fake.contact_update(chat, f"7{national}", user_id=chat + 1, forwarded=True))
+        self.assertIn("только по своему номеру", self.last_text_of(chat))
+        self.assertFalse(frappe.db.get_value("Telegram Chat", str(chat), "active_account"))
+        self.deliver(self.fake.contact_update(chat, "79990001122", user_id=chat))  # one's own, unknown
+        self.assertIn("+79990001122 не найден", self.last_text_of(chat))
+
+        self.deliver(self.fake.press(chat, "📱 Войти по номеру телефона"))
+        self.assertEqual(frappe.db.get_value("Telegram Chat", str(chat), "active_account"), account)
+        self.assertIn("Lavka", self.last_text_of(chat))
+        self.deliver(self.fake.press(chat, "📝 Новая заявка"))
+        self.deliver(self.fake.press(chat, "Other"))
+        self.deliver(self.fake.message_update(chat, "Привезли не тот товар"))
+        ticket = frappe.db.get_value("Ticket", {"telegram_chat_id": str(chat)}, ["customer_type", "customer"], as_dict=True)
+        self.assertEqual((ticket.customer_type, frappe.db.get_value("Contact", ticket.customer, "support_account_id")),
+                         ("Contact", account))
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
@@ -294,9 +363,10 @@ class TestTelegramChannelDelivery(FrappeTestCase):
         setup_support_world()
         # Mail sent during these tests commits, so an earlier run may have left its chats and their
         # tickets behind: every run starts with customers the bot has never seen.
-        chats = [str(CHAT + i) for i in range(10)]
+        chats = [str(CHAT + i) for i in range(15)]
         frappe.db.delete("Telegram Chat", {"chat_id": ["in", chats]})
         frappe.db.delete("Ticket", {"telegram_chat_id": ["in", chats]})
+        frappe.db.delete("Telegram Outbox", {"chat_id": ["in", chats]})  # an old run's row would go first
         configure_telegram(cls.fake)
         frappe.db.delete("Auto Reply")
         frappe.get_doc({"doctype": "Auto Reply", "reply_name": "Telegram any", "channel": "Telegram", "send_when": "Any",
