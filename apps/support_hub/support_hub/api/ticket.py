@@ -44,3 +44,21 @@ def sla_summary(ticket: str) -> dict:
         "working_minutes_left": round(left, 1) if left is not None else None,
         "paused": reading.paused,
     }
+
+
+@frappe.whitelist()
+@validate_arguments
+def conversation(ticket: str) -> dict:
+    """The ticket's messages, replies and internal notes, oldest first, the description leading."""
+    from support_hub.crm.conversation import thread
+
+    return thread(ticket)
+
+
+@frappe.whitelist(methods=["POST"])
+@validate_arguments
+def reply(ticket: str, message: str, note: bool = False) -> dict:
+    """The form's reply box: an internal note, or the answer on the ticket's channel (Telegram or e-mail)."""
+    from support_hub.crm.conversation import reply as send_reply
+
+    return send_reply(ticket, message, note=note)

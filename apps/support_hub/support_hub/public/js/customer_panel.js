@@ -55,7 +55,7 @@ support_hub.customer_panel.orders = function (orders) {
 				${o.name === orders.linked ? `<span class="indicator-pill blue">${__("This ticket")}</span>` : ""}</td></tr>`
 		)
 		.join("");
-	return `<h6>${__("Latest Orders")}</h6><table class="table table-sm table-hover"><thead><tr>
+	return `<h6>${__("Latest Orders")}</h6><table class="table table-sm table-hover sh-latest-orders"><thead><tr>
 		<th>${__("Order")}</th><th>${__("Date")}</th><th>${__("Status")}</th><th>${__("Delivered")}</th>
 		<th>${__("Billed")}</th><th class="text-right">${__("Total")}</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 		<div class="sh-order-detail-slot"></div>`;
@@ -74,7 +74,7 @@ support_hub.customer_panel.tickets = function (tickets) {
 			<td>${esc(frappe.datetime.str_to_user(r.opened_on) || "")}</td></tr>`
 		)
 		.join("");
-	return `<h6>${__("Earlier Tickets")}</h6><table class="table table-sm table-hover"><thead><tr>
+	return `<h6>${__("Earlier Tickets")}</h6><table class="table table-sm table-hover sh-earlier-tickets"><thead><tr>
 		<th>${__("Ticket")}</th><th>${__("Subject")}</th><th>${__("Status")}</th><th>${__("SLA")}</th>
 		<th>${__("Rating")}</th><th>${__("Opened On")}</th></tr></thead><tbody>${rows}</tbody></table>`;
 };

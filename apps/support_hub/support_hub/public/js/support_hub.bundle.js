@@ -3,4 +3,5 @@ import "./customer_panel";
 import "./order_detail";
 import "./report_filters";
 import "./queues";
+import "./conversation";
 import "./canned_replies";

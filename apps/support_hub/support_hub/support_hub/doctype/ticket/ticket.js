@@ -25,6 +25,8 @@ frappe.ui.form.on("Ticket", {
 		frm.toggle_display(["customer_type", "customer"], has_customer);
 		frm.toggle_display("order", !!(frappe.boot.support_hub && frappe.boot.support_hub.order_doctype));
 		if (!frm.is_new()) {
+			// The conversation first (the reply box answers by Telegram or e-mail), the customer beside it.
+			support_hub.conversation.render(frm);
 			frm.trigger("render_customer_history");
 		}
 		if (!frm.is_new() && frappe.model.can_create("Claim")) {
@@ -67,24 +69,5 @@ frappe.ui.form.on("Ticket", {
 				wrapper.html(support_hub.customer_panel.render(message || {}));
 				support_hub.order_detail.bind(wrapper);
 			});
-	},
-});
-
-frappe.ui.form.on("Ticket", {
-	refresh(frm) {
-		if (frm.is_new() || frm.doc.channel !== "Telegram" || !frm.doc.telegram_chat_id) return;
-		frm.add_custom_button(__("Reply in Telegram"), () => {
-			frappe.prompt(
-				[{ fieldname: "message", fieldtype: "Small Text", label: __("Reply"), reqd: 1 }],
-				({ message }) =>
-					frappe
-						.call("support_hub.api.telegram.reply", { ticket: frm.doc.name, message })
-						.then(() => {
-							frappe.show_alert({ message: __("Sent to the customer in Telegram"), indicator: "green" });
-							frm.reload_doc();
-						}),
-				__("Reply in Telegram")
-			);
-		});
 	},
 });
