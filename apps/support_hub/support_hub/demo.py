@@ -80,7 +80,7 @@ def _contact(first: str, last: str, email: str, phone: str) -> str:
 
 
 def _setup_records() -> None:
-    # The manager first: Frappe makes the first system user after setup a System Manager.
+    # The site's System Manager exists already (finish_setup_wizard), so Frappe promotes none of these.
     for email, name, role in [MANAGER, *AGENTS, CLAIMS]:
         _user(email, name, role)
     for team, members in TEAMS.items():
@@ -149,7 +149,16 @@ def finish_setup_wizard(time_zone: str = "Europe/Moscow") -> None:
                          "fy_end_date": f"{year}-12-31", "industry": "Retail"})
         setup_complete(args)
     _user(*SITE_ADMIN)
+    _demote_support_staff()
     frappe.db.commit()
+
+
+def _demote_support_staff() -> None:
+    """A demo site made before the site's own System Manager came first may have had an agent or the
+    manager promoted by Frappe's first-desk-user rule: take that role back (the site admin keeps it)."""
+    for email, _name, _role in [MANAGER, *AGENTS, CLAIMS]:
+        if frappe.db.exists("User", email) and "System Manager" in frappe.get_roles(email):
+            frappe.get_doc("User", email).remove_roles("System Manager")
 
 
 def seed(tickets: int = 44) -> str:

@@ -263,3 +263,17 @@ class TestSupportRolesOnERPRecords(ERPTestCase):
         stored.first_name = "Changed"
         with self.assertRaises(frappe.PermissionError):
             stored.save()
+
+    def test_the_demo_takes_system_manager_back_from_support_staff(self):
+        # A demo site made when the manager came first had Frappe promote her; the demo's set-up undoes it.
+        from support_hub import demo
+
+        email = demo.MANAGER[0]
+        demo._user(*demo.SITE_ADMIN)
+        demo._user(*demo.MANAGER)
+        frappe.get_doc("User", email).add_roles("System Manager")
+        self.assertIn("System Manager", frappe.get_roles(email))
+        demo._demote_support_staff()
+        self.assertNotIn("System Manager", frappe.get_roles(email))
+        self.assertIn("Support Manager", frappe.get_roles(email))
+        self.assertIn("System Manager", frappe.get_roles(demo.SITE_ADMIN[0]))
