@@ -102,7 +102,7 @@ def configure_telegram(fake, **overrides) -> None:
     settings.update(
         {"enabled": 1, "bot_token": TOKEN, "api_base_url": fake.url, "team_chat_id": str(TEAM_CHAT),
          "manager_chat_id": str(MANAGER_CHAT), "webhook_secret": WEBHOOK_SECRET, "alert_language": "en",
-         "alert_ratings": 1, "resolved_reopen_hours": 72, **overrides}
+         "alert_ratings": 1, "resolved_reopen_hours": 72, "transcribe_voice": 0, **overrides}
     )
     settings.save(ignore_permissions=True)
 

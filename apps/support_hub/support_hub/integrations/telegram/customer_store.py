@@ -20,7 +20,7 @@ from support_hub.crm import identify
 from support_hub.crm.identify import customer_doctype
 from support_hub.engine import identity
 from support_hub.exactly_once import insert_once
-from support_hub.integrations.telegram import outbox, site
+from support_hub.integrations.telegram import outbox, site, voice
 from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, Reply, TicketSummary, reply_markup_json
 from support_hub.system_time import to_aware
 
@@ -140,7 +140,10 @@ class FrappeBotStore:
         communication = self._received(ticket, _html(text) or "&nbsp;", has_attachment=1 if attachments else 0,
                                        message_id=_message_key(chat, message_id) if message_id else None)
         for number, attachment in enumerate(attachments, start=1):
-            self._save_file(ticket, communication.name, attachment, number)
+            saved = self._save_file(ticket, communication.name, attachment, number)
+            if saved and attachment.kind in voice.SPOKEN:
+                state = self.get_state(int(chat)) if chat else None
+                voice.queue_transcription(ticket, communication.name, saved, state.lang if state else None)
 
     def record_edit(self, chat_id: int, message_id: int, text: str) -> str | None:
         original = frappe.db.get_value(
@@ -174,11 +177,12 @@ class FrappeBotStore:
             }
         ).insert(ignore_permissions=True)
 
-    def _save_file(self, ticket: str, communication: str, attachment: Attachment, number: int) -> None:
+    def _save_file(self, ticket: str, communication: str, attachment: Attachment, number: int) -> str | None:
+        """The File's name, or None when there were no bytes to keep."""
         if attachment.content is None:
-            return  # too large or not fetched: the flow already told the customer
+            return None  # too large or not fetched: the flow already told the customer
         name = attachment.file_name or f"{attachment.kind}-{communication}-{number}{_EXTENSIONS.get(attachment.kind, '')}"
-        frappe.get_doc(
+        return frappe.get_doc(
             {
                 "doctype": "File",
                 "file_name": name,
@@ -187,7 +191,7 @@ class FrappeBotStore:
                 "content": bytes(attachment.content),
                 "is_private": 1,
             }
-        ).insert(ignore_permissions=True)
+        ).insert(ignore_permissions=True).name
 
     def open_tickets(self, chat_id: int) -> list[TicketSummary]:
         rows = frappe.get_all(

@@ -23,6 +23,11 @@ def settings() -> frappe._dict:
         webhook_secret=doc.get_password("webhook_secret", raise_exception=False) if doc.webhook_secret else None,
         max_file_bytes=int(doc.max_file_mb or 20) * 1024 * 1024,
         reopen_hours=int(doc.resolved_reopen_hours if doc.resolved_reopen_hours is not None else 72),
+        transcribe_voice=bool(doc.transcribe_voice and doc.transcription_url),
+        transcription_url=doc.transcription_url,
+        transcription_api_key=doc.get_password("transcription_api_key", raise_exception=False)
+        if doc.transcription_api_key else None,
+        transcription_model=doc.transcription_model or "whisper-1",
     )
 
 
@@ -31,6 +36,16 @@ def client(conf: frappe._dict | None = None) -> TelegramClient | None:
     if not (conf.enabled and conf.token):
         return None
     return TelegramClient(conf.token, base_url=conf.base_url)
+
+
+def speech_to_text(conf: frappe._dict | None = None):
+    """The voice-message transcriber Telegram Settings configure, or None while transcription is off."""
+    from support_hub.integrations.speech import OpenAICompatibleSpeechToText
+
+    conf = conf or settings()
+    if not conf.transcribe_voice:
+        return None
+    return OpenAICompatibleSpeechToText(conf.transcription_url, conf.transcription_api_key, conf.transcription_model)
 
 
 WEBHOOK_METHOD = "support_hub.api.telegram.webhook"

@@ -314,6 +314,44 @@ class TestTelegramCustomerBot(FrappeTestCase):
         self.assertEqual((ticket.customer_type, frappe.db.get_value("Contact", ticket.customer, "support_account_id")),
                          ("Contact", account))
 
+    def test_voice_messages_are_transcribed_next_to_their_audio_only_when_switched_on(self):
+        from support_hub.fakes.speech import API_KEY, FakeSpeechToText
+
+        chat = CHAT + 12
+        ticket = self.sign_in_and_open_ticket(chat=chat)
+
+        def audio_files():
+            return frappe.get_all("File", filters={"attached_to_doctype": "Ticket", "attached_to_name": ticket,
+                                                   "file_name": ["like", "voice-%"]}, pluck="name", order_by="creation asc")
+
+        with FakeSpeechToText("Молоко не привезли, верните деньги") as speech:
+            self.deliver(self.fake.push_voice(chat, b"OggS-first" + bytes(range(256))))
+            self.assertEqual(speech.requests, [])  # off by default: the audio goes nowhere
+            try:
+                configure_telegram(self.fake, account_field="support_account_id", transcribe_voice=1,
+                                   transcription_url=speech.url, transcription_api_key=API_KEY,
+                                   transcription_model="whisper-large-v3")
+                spoken = b"OggS-second" + bytes(range(256)) * 4
+                self.deliver(self.fake.push_voice(chat, spoken))
+                (received,) = speech.requests
+                self.assertEqual((received.audio, received.model, received.language), (spoken, "whisper-large-v3", "ru"))
+                message = frappe.get_all("Communication", filters={"reference_name": ticket, "sent_or_received": "Received"},
+                                         fields=["content", "has_attachment"], order_by="creation desc", limit=1)[0]
+                self.assertIn("Молоко не привезли, верните деньги", message.content)
+                self.assertRegex(message.content, "Transcript|Расшифровка")
+                self.assertEqual(message.has_attachment, 1)
+                files = audio_files()
+                self.assertEqual(len(files), 2)  # the audio stays attached, byte for byte
+                self.assertEqual(frappe.get_doc("File", files[-1]).get_content(), spoken)
+
+                speech.fail_next(503)
+                self.deliver(self.fake.push_voice(chat, b"OggS-third"))
+                self.assertEqual(len(audio_files()), 3)
+                self.assertTrue(frappe.db.exists("Comment", {"reference_name": ticket,
+                                                             "content": ["like", "%503%"]}))
+            finally:
+                configure_telegram(self.fake, account_field="support_account_id")
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
