@@ -97,6 +97,7 @@ scheduler_events = {
     "cron": {
         "* * * * *": [
             "support_hub.sla.sweep.run",
+            "support_hub.sla.escalation.reassign_overdue",
             "support_hub.sla.postponed.reopen_due",
             "support_hub.automation.waiting.run",
             "support_hub.automation.intake.sweep_unprocessed",
@@ -116,5 +117,8 @@ scheduler_events = {
 }
 
 # support_hub's own hooks: other parts plug into the SLA sweep and into channel delivery here.
-support_hub_sla_transitions = ["support_hub.integrations.telegram.team_alerts.on_sla_transitions"]
+support_hub_sla_transitions = [
+    "support_hub.integrations.telegram.team_alerts.on_sla_transitions",
+    "support_hub.sla.escalation.on_sla_transitions",  # breach: team chat, manager e-mail
+]
 support_hub_channel_senders = {"Telegram": "support_hub.integrations.telegram.customer_messages.send_to_customer"}

@@ -126,6 +126,32 @@ def deadline_warning(
     )
 
 
+def deadline_breached(
+    *,
+    lang: str = "ru",
+    ticket: str,
+    subject: str,
+    target: str,
+    due: datetime | None = None,
+    assignee: Agent | None = None,
+    team: str | None = None,
+    ticket_url: str | None = None,
+) -> str:
+    """A deadline was missed: the team's chat hears it once, with whose ticket it is. The time since
+    the deadline is filled in when the message is sent (render_at_send), like a warning's."""
+    when = f'<time-left lang="{_lang(lang)}"/>'
+    if due is not None:
+        when += " " + _t(lang, "due_at", due=format_moment(due, lang))
+    lines = [
+        f"🚨 <b>{_t(lang, 'breach_title')}</b>: {_target(target, lang)}",
+        f"{mention(assignee, lang)}, {ticket_link(ticket, ticket_url, lang)} «{esc(subject)}»",
+        when,
+    ]
+    if team:
+        lines.append(_t(lang, "team", team=esc(team)))
+    return "\n".join(lines)
+
+
 def sla_changed(
     *,
     lang: str = "ru",
@@ -248,6 +274,8 @@ _TEXTS = {
         "overdue_by": "Срок истёк {left} назад",
         "due_at": "(срок {due})",
         "deadline_title": "Горит срок",
+        "breach_title": "Срок нарушен",
+        "team": "Команда: {team}",
         "sla_changed_title": "Изменён SLA",
         "later_by": "⏩ Срок позже на {by}",
         "deadline_removed": "⏩ Срока больше нет",
@@ -273,6 +301,8 @@ _TEXTS = {
         "overdue_by": "Deadline passed {left} ago",
         "due_at": "(due {due})",
         "deadline_title": "Deadline burning",
+        "breach_title": "Deadline missed",
+        "team": "Team: {team}",
         "sla_changed_title": "SLA changed",
         "later_by": "⏩ Deadline later by {by}",
         "deadline_removed": "⏩ No deadline any more",

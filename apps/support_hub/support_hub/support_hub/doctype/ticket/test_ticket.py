@@ -171,7 +171,9 @@ class TestTicketSla(FrappeTestCase):
         for _ in range(2):
             sweep.run(now=msk(2026, 3, 2, 11, 1), commit=False)
         self.assertEqual(reload(ticket).sla_status, "Breached")
-        events = frappe.get_all("SLA Event", filters={"ticket": ticket.name}, fields=["event", "target"], order_by="event")
+        # (the breach is also escalated once: support_hub/support_hub/doctype/sla_event/test_breach_escalation.py)
+        events = frappe.get_all("SLA Event", filters={"ticket": ticket.name, "event": ["in", ["Warning", "Breached"]]},
+                                fields=["event", "target"], order_by="event")
         self.assertEqual([(e.event, e.target) for e in events], [("Breached", "First Response"), ("Warning", "First Response")])
         self.assertFalse(frappe.db.exists("SLA Event", {"ticket": untouched.name}))
 
