@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time as clock
 import uuid
@@ -48,9 +49,12 @@ def repo_root() -> str:
 
 def shell(script: str, *args: str) -> str:
     """A function of scripts/common.sh, as setup and the test command run it."""
-    out = subprocess.run(["bash", "-c", f'source "{repo_root()}/scripts/common.sh" >/dev/null; {script}', "_", *args],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
+    # Its output goes through a file, not a pipe: the workers it starts would hold a pipe open.
+    with tempfile.TemporaryFile("w+") as out:
+        subprocess.run(["bash", "-c", f'source "{repo_root()}/scripts/common.sh" >/dev/null; {script}', "_", *args],
+                       check=True, stdout=out)
+        out.seek(0)
+        return out.read().strip()
 
 
 def connect(site: str) -> None:
