@@ -22,7 +22,7 @@ from support_hub.automation.actor import acting_as_automation
 from support_hub.engine import availability as engine
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_FIELDS = ["name", "user", "away", "away_since", "away_until", "shift_pattern", "shift_start", "shift_end",
+_FIELDS = ["name", "user", "away", "away_since", "away_until", "shift_pattern", "all_day", "shift_start", "shift_end",
            "time_zone", "days_on", "days_off", "anchor_date", *_WEEKDAYS]
 # Tickets whose agent's absence matters: not done, and not parked on purpose until a date.
 _DONE_STATUSES = ("Resolved", "Closed", "Postponed")
@@ -47,10 +47,13 @@ def now() -> datetime:
 def shift_of(row) -> engine.Shift | None:
     if not row.get("shift_pattern"):
         return None
+    # Hours only when "All Day" is cleared: Frappe fills every Time field of a new document with the time of
+    # day, so an empty start/end cannot mean "all day".
+    hours = not row.get("all_day")
     return engine.Shift(
         pattern=row.shift_pattern,
-        start=get_time(row.shift_start) if row.get("shift_start") else None,
-        end=get_time(row.shift_end) if row.get("shift_end") else None,
+        start=get_time(row.shift_start) if hours and row.get("shift_start") else None,
+        end=get_time(row.shift_end) if hours and row.get("shift_end") else None,
         weekdays=frozenset(i for i, day in enumerate(_WEEKDAYS) if row.get(day)),
         days_on=cint(row.get("days_on")),
         days_off=cint(row.get("days_off")),

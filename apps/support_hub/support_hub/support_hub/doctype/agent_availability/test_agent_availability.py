@@ -61,6 +61,19 @@ class TestAgentAvailability(FrappeTestCase):
         self.assertEqual(availability.status_now(AGENTS[2]), "Off Shift")
         self.assertEqual(availability.status_now(AGENTS[1]), "On Shift")  # no row: always there
 
+    def test_shift_hours_count_only_when_all_day_is_cleared(self):
+        now = now_datetime()
+        around = {"shift_start": (now - timedelta(hours=1)).strftime("%H:%M:%S"),
+                  "shift_end": (now + timedelta(hours=1)).strftime("%H:%M:%S")}
+        before = {"shift_start": (now - timedelta(hours=3)).strftime("%H:%M:%S"),
+                  "shift_end": (now - timedelta(hours=2)).strftime("%H:%M:%S")}
+        if now.hour in (0, 1, 2, 22, 23):
+            return  # the hours would wrap past midnight: night shifts have their own engine tests
+        set_availability(AGENTS[0], shift_pattern="Every Day", all_day=0, **around)
+        set_availability(AGENTS[1], shift_pattern="Every Day", all_day=0, **before)
+        set_availability(AGENTS[2], shift_pattern="Every Day", **before)  # All Day (the default) ignores the hours
+        self.assertEqual([availability.status_now(a) for a in AGENTS], ["On Shift", "Off Shift", "On Shift"])
+
     def test_away_since_is_kept_by_the_form_and_bad_shifts_are_refused(self):
         doc = set_availability(AGENTS[0], away=1)
         self.assertTrue(doc.away_since)
