@@ -77,3 +77,14 @@ def test_long_polling_answers_only_the_private_chat(fake_telegram):  # noqa: F81
     assert {m["chat_id"] for m in fake.sent} == {PRIVATE_CHAT}
     assert store.seen == {104}
     assert not fake.callback_answers
+
+
+@pytest.mark.parametrize("chat_type, chat_id", [("group", -100500), ("supergroup", -1001234)])
+def test_edits_and_contact_cards_in_groups_are_not_conversations_either(chat_type, chat_id):
+    edited = message_in(chat_type, chat_id, "поправка")
+    edited["edited_message"] = edited.pop("message")
+    assert to_incoming(Update.de_json(edited, None)) is None
+    card = message_in(chat_type, chat_id)
+    del card["message"]["text"]
+    card["message"]["contact"] = {"phone_number": "79123456701", "first_name": "Ivan", "user_id": 777}
+    assert to_incoming(Update.de_json(card, None)) is None

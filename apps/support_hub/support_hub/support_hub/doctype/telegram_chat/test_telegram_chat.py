@@ -352,6 +352,60 @@ class TestTelegramCustomerBot(FrappeTestCase):
             finally:
                 configure_telegram(self.fake, account_field="support_account_id")
 
+    def test_the_long_polling_bot_on_the_site_store_replies_through_the_outbox(self):
+        """bench support-hub-telegram's bot (python-telegram-bot polling the fake Bot API) on this site's
+        store: its replies are Telegram Outbox rows, and one throttled by a 429 is sent once when due."""
+        import asyncio
+        import time
+        from contextlib import contextmanager
+
+        from support_hub.fakes.telegram import TOKEN
+        from support_hub.integrations.telegram import site
+        from support_hub.integrations.telegram.customer_store import FrappeBotStore
+        from support_hub.integrations.telegram.ptb_app import build_application
+        from support_hub.integrations.telegram.webhook import bot_config
+
+        chat = CHAT + 13
+        conf = site.settings()
+
+        @contextmanager
+        def session():  # as commands.site_store, on the test's own connection and transaction
+            yield FrappeBotStore(conf, commit_sends=False)
+
+        async def until(count):
+            deadline = time.monotonic() + 20
+            while len(self.fake.texts(chat)) < count:
+                self.assertLess(time.monotonic(), deadline, self.fake.texts(chat))
+                await asyncio.sleep(0.05)
+
+        async def polling():
+            app = build_application(TOKEN, session, base_url=self.fake.api_base, base_file_url=self.fake.file_base,
+                                    config=bot_config(conf))
+            await app.initialize()
+            await app.start()
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            try:
+                self.fake.push_message(chat, "/start")
+                await until(1)
+                self.fake.fail_next(1, status=429, retry_after=2)
+                self.fake.push_message(chat, ACCOUNT)
+                await until(2)
+                await asyncio.sleep(1)  # a second copy would show up here
+            finally:
+                await app.updater.stop()
+                await app.stop()
+                await app.shutdown()
+
+        asyncio.run(polling())
+        texts = self.fake.texts(chat)
+        self.assertEqual(len(texts), 2, texts)
+        self.assertIn("Romashka", texts[1])
+        rows = frappe.get_all("Telegram Outbox", filters={"chat_id": str(chat)}, fields=["purpose", "status", "attempts"],
+                              order_by="creation asc")
+        self.assertEqual([(r.purpose, r.status, r.attempts) for r in rows],
+                         [("Bot Reply", "Sent", 1), ("Bot Reply", "Sent", 2)])
+        self.assertEqual(frappe.db.get_value("Telegram Chat", str(chat), "active_account"), ACCOUNT)
+
     def last_text_of(self, chat):
         return self.fake.texts(chat)[-1]
 
