@@ -109,6 +109,7 @@ scheduler_events = {
         ],
         "*/15 * * * *": [
             "support_hub.claims.reminders.send_due",
+            "support_hub.claims.escalation.escalate_overdue",  # overdue claims to the claims lead, once
         ],
         "0 8 * * 1": [
             "support_hub.reports.digest.send_weekly_digest",

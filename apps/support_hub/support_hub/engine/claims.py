@@ -447,3 +447,46 @@ def refund_problem(
     if amount_d > left:
         return RefundProblem(OVER_PAID, amount_d, paid_d, refunded_d, left)
     return None
+
+
+# --- follow-through: overdue escalation and telling the customer ----------------------------------
+
+# Statuses in which the claim still waits for a decision (the rest are outcomes: the customer has an answer).
+UNDECIDED = (NEW, IN_REVIEW, WAITING_FOR_CUSTOMER)
+
+
+def needs_escalation(status: str, deadline: datetime | None, now: datetime, escalated: bool,
+                     postponed_until: datetime | None = None) -> bool:
+    """An undecided claim whose deadline has passed goes to the claims lead, once. A claim postponed
+    until a moment still to come waits for it (the handler is waiting on purpose); a decided claim, or
+    one escalated before (even if it was reopened since), is not escalated again."""
+    if escalated or status not in UNDECIDED or deadline is None:
+        return False
+    if postponed_until is not None and postponed_until > now:
+        return False
+    return now > deadline
+
+
+# What the customer is told when a claim reaches a decision, by (status, resolution): one message each.
+TELL_APPROVED_REFUND = "approved_refund"
+TELL_APPROVED_REPLACEMENT = "approved_replacement"
+TELL_APPROVED_COMPENSATION = "approved_compensation"
+TELL_APPROVED = "approved"
+TELL_COMPENSATED = "compensated"
+TELL_REJECTED = "rejected"
+
+
+def outcome_to_tell(old_status: str | None, new_status: str, resolution: str | None) -> str | None:
+    """Which outcome message the customer gets now, or None. Only on the step into a decision (Approved,
+    Rejected, Compensated): a save that keeps the status, or Closed (the paperwork after the decision),
+    tells nothing new."""
+    if new_status == old_status:
+        return None
+    if new_status == REJECTED:
+        return TELL_REJECTED
+    if new_status == COMPENSATED:
+        return TELL_COMPENSATED
+    if new_status == APPROVED:
+        return {REFUND: TELL_APPROVED_REFUND, REPLACEMENT: TELL_APPROVED_REPLACEMENT,
+                COMPENSATION: TELL_APPROVED_COMPENSATION}.get(resolution or "", TELL_APPROVED)
+    return None

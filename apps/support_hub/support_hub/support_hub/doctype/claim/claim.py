@@ -5,7 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, now_datetime
 
-from support_hub.claims import assignment, erp_documents, messages, order_lines, ticket_link, timing
+from support_hub.claims import assignment, erp_documents, messages, order_lines, outcome, ticket_link, timing
 from support_hub.engine import claims as engine
 from support_hub.engine.calendar import CalendarError
 
@@ -71,6 +71,7 @@ class Claim(Document):
         before = self.get_doc_before_save()
         assignment.sync(self, before)
         ticket_link.post_outcome(self, before)
+        outcome.tell_customer(self, before)  # the decision reaches the customer on the ticket's channel
         erp_documents.after_decision(self, before)
 
     def after_insert(self):
