@@ -129,6 +129,55 @@ def _setup_records() -> None:
                 "holidays": [{"holiday_date": today + timedelta(days=40), "description": "Company day off"}],
             }
         ).insert(ignore_permissions=True)
+    _setup_follow_through()
+
+
+# The loops a newcomer should see close by themselves (issue 12): the waiting ladder, rating requests
+# (every e-mail, web and phone ticket the seed resolves or closes gets its rating e-mail, support_hub.ratings),
+# breach escalation to the team manager with reassignment, canned replies, overdue claims to the claims lead.
+LADDER = [
+    ("Remind", 48, "Hello! We are still waiting for your answer on «{{ doc.subject }}» ({{ doc.name }}). "
+                   "Could you reply to this message?"),
+    ("Notify Closing", 72, "We have not heard from you for {{ waited_days }} days. If we get no answer within "
+                          "24 hours, request {{ doc.name }} will be closed; you can always write again."),
+    ("Close", 24, ""),
+]
+CANNED_REPLIES = [
+    ("Payroll export: bank format", "First Line", "Выгрузка зарплаты в банк",
+     "<p>Здравствуйте, {{ customer_name }}!</p><p>По обращению {{ name }} «{{ subject }}»: проверьте формат "
+     "выгрузки в настройках зарплатного проекта.</p><p>{{ agent_name }}</p>"),
+    ("Import template", "Implementation", "Import template for {{ name }}",
+     "<p>Hello {{ customer_name }},</p><p>please use the attached template for the import.</p><p>{{ agent_name }}</p>"),
+    ("We are on it", None, "Re: {{ subject }}",
+     "<p>Hello {{ customer_name }}, we are working on request {{ name }} and will write back today.</p>"),
+]
+
+
+def _setup_follow_through() -> None:
+    if not frappe.db.exists("Waiting Ladder", "Waiting for the customer"):
+        frappe.get_doc({
+            "doctype": "Waiting Ladder", "ladder_name": "Waiting for the customer", "enabled": 1,
+            "steps": [{"action": a, "after_hours": h, "template": t} for a, h, t in LADDER],
+        }).insert(ignore_permissions=True)
+    # A breach e-mails the team's manager; a breached ticket nobody answers for 30 min goes to another agent.
+    frappe.db.set_value("Support Team", "First Line", "manager", MANAGER[0])
+    frappe.db.set_value("SLA Policy", "Support: first line", "reassign_after_minutes", 30)
+    frappe.db.set_single_value("Claim Settings", "claims_lead", MANAGER[0])
+    for name, team, subject, response in CANNED_REPLIES:
+        if not frappe.db.exists("Email Template", name):
+            frappe.get_doc({"doctype": "Email Template", "name": name, "subject": subject, "response": response,
+                            "support_team": team}).insert(ignore_permissions=True)
+
+
+def _age_waiting_tickets(now, waiting: list[str] | None = None) -> None:
+    """Three e-mail tickets waiting on the customer, each at a rung of the ladder: the scheduler's next minute
+    sends the 48 h reminder to one, the closing notice to another and closes the third."""
+    waiting = waiting or frappe.get_all("Ticket", filters={"status": "Waiting for Customer",
+                                                           "channel": ["in", ["Email", "Web"]]},
+                                        pluck="name", order_by="creation asc", limit=3)
+    for ticket, (hours, done) in zip(waiting, [(49, []), (121, ["1:Remind"]), (145, ["1:Remind", "2:Notify Closing"])]):
+        frappe.db.set_value("Ticket", ticket, {"waiting_since": add_to_date(now, hours=-hours),
+                                               "ladder_steps_done": frappe.as_json(done)}, update_modified=False)
 
 
 DEMO_COMPANY = ("Продукты у дома", "ПД")
@@ -199,6 +248,7 @@ def seed(tickets: int = 44) -> str:
             ticket.save(ignore_permissions=True)
         if i % 5 == 0:
             add_tag("wish: csv export" if topic == "Feature request" else "vip", "Ticket", ticket.name)
+    _age_waiting_tickets(now)
     if "erpnext" in frappe.get_installed_apps():
         from support_hub.erp.demo_story import seed_grocery_tickets
 
