@@ -5,7 +5,8 @@
    alerts outbox, and an e-mail to the team's manager (Support Team "Team Manager"; Support Managers
    when the ticket has no team or the team no manager). The e-mail does not need Telegram.
 2. Every minute: a breached ticket whose policy sets "Reassign after a Breach" and that nobody has
-   answered for that long after the breach goes to the team's least busy other active member, through
+   answered for that long after the breach goes to the team's least busy other active member who is
+   there (Agent Availability: on shift, not away, not on leave), through
    Frappe's assign_to (the ToDo), with the reason on the ticket's timeline.
 
 Each is claimed under a unique SLA Event key (Escalated / Reassigned + the breach's own key) in one
@@ -22,6 +23,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import escape_html, format_datetime, get_fullname, get_url_to_form, now_datetime
 
+from support_hub.automation import availability
 from support_hub.engine import escalation
 from support_hub.engine.sla import SlaStatus, Transition
 from support_hub.exactly_once import insert_once
@@ -166,9 +168,11 @@ def _reassign(row) -> bool:
     enabled = set(frappe.get_all("User", filters={"name": ["in", members], "enabled": 1}, pluck="name")) if members else set()
     members = [m for m in members if m in enabled]
     current = _assignees(row)
-    agent = escalation.pick_agent(members, _open_tickets_of(members), current=current)
+    there = set(availability.present(members))  # Agent Availability: on shift, not away, not on leave
+    agent = escalation.pick_agent(members, _open_tickets_of(members), current=current,
+                                  unavailable=[m for m in members if m not in there])
     if agent is None:
-        return False  # nobody else on the team: tried again next minute
+        return False  # nobody else of the team is there: tried again next minute
     reason = _("the {0} deadline ({1}) was missed and nobody answered the customer for {2} min after it").format(
         _(row.target), format_datetime(row.due), row.minutes)
     if not _claim(row.ticket, "Reassigned", row.target, row.due, escalation.reassigned_key(row.dedupe_key),

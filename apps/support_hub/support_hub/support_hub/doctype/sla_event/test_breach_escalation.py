@@ -16,6 +16,7 @@ from support_hub.testing import (
 TEAM = "Escalation Team"
 TEAM_MANAGER = "sh-test-team-manager@example.com"
 SECOND_AGENT = "sh-test-agent2@example.com"
+AWAY_AGENT = "sh-test-agent-away@example.com"  # has no open tickets, but is away
 
 
 class TestBreachEscalation(TelegramAlertsTestCase):
@@ -24,12 +25,19 @@ class TestBreachEscalation(TelegramAlertsTestCase):
         super().setUpClass()
         ensure_user(TEAM_MANAGER, "Support Manager")
         ensure_user(SECOND_AGENT, "Support Agent")
+        ensure_user(AWAY_AGENT, "Support Agent")
+        if frappe.db.exists("Agent Availability", AWAY_AGENT):
+            frappe.delete_doc("Agent Availability", AWAY_AGENT, force=True, ignore_permissions=True)
+        frappe.get_doc({"doctype": "Agent Availability", "user": AWAY_AGENT, "away": 1}).insert(ignore_permissions=True)
+        # Away since long before the tests' frozen March 2026 (saving marks it away from the real now).
+        frappe.db.set_value("Agent Availability", AWAY_AGENT, "away_since", "2026-01-01 00:00:00")
         if not frappe.db.exists("Ticket Type", "Escalation"):
             frappe.get_doc({"doctype": "Ticket Type", "type_name": "Escalation"}).insert(ignore_permissions=True)
         if frappe.db.exists("Support Team", TEAM):
             frappe.delete_doc("Support Team", TEAM, force=True, ignore_permissions=True)
         frappe.get_doc({"doctype": "Support Team", "team_name": TEAM, "manager": TEAM_MANAGER,
-                        "members": [{"user": AGENT, "active": 1}, {"user": SECOND_AGENT, "active": 1}]}
+                        "members": [{"user": AWAY_AGENT, "active": 1}, {"user": AGENT, "active": 1},
+                                    {"user": SECOND_AGENT, "active": 1}]}
                        ).insert(ignore_permissions=True)
         ensure_policy("Test Escalation", "Escalation", 60, 480, reassign_after_minutes=30)
 
@@ -88,6 +96,9 @@ class TestBreachEscalation(TelegramAlertsTestCase):
         self.assertFalse(frappe.db.exists("Telegram Outbox", {"reference_name": ticket, "purpose": "Deadline Breached"}))
 
     def test_a_breached_ticket_nobody_answers_goes_to_another_agent_once(self):
+        # The team's first member has the fewest tickets but is away: the ticket goes to one who is there.
+        for todo in frappe.get_all("ToDo", filters={"allocated_to": AWAY_AGENT, "status": "Open"}, pluck="name"):
+            frappe.db.set_value("ToDo", todo, "status", "Cancelled")
         ticket = self.open_ticket()
         self.breach(ticket)
         self.assertEqual(escalation.reassign_overdue(now=msk(2026, 3, 2, 11, 20), commit=False), [])  # not yet
