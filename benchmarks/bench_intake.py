@@ -194,6 +194,16 @@ def main(site: str, rounds: int, per_round: int) -> None:
         and t._user_tags like %s and exists (select 1 from `tabEmail Queue` q join tabCommunication c on q.communication = c.name
         where c.reference_name = t.name)""", (like, f"%{MARK}%"),
     )[0][0]
+    failed = frappe.db.sql(
+        """select count(*), max(l.reason) from `tabSupport Automation Log` l join tabTicket t on t.name = l.ticket
+        where t.subject like %s and l.automation = 'Intake' and l.action = 'failed'""", (like,),
+    )[0]
+    if failed[0]:
+        print(f"intake e2e: INVALID: intake failed for {failed[0]} tickets ({failed[1]}); the rates below time "
+              f"failures", flush=True)
+    # Frappe's Error Logs of those failures go with the tickets
+    frappe.db.delete("Error Log", {"reference_doctype": "Ticket", "reference_name": ["in", frappe.db.sql_list(
+        "select name from tabTicket where subject like %s", f"{MARK} %") or [""]]})
     rate = {k: done[k] / spent[k] for k in spent if spent[k]}
     print(f"intake e2e: bare Ticket insert {rate['bare']:.1f}/s ({1000 / rate['bare']:.1f} ms), end to end "
           f"{rate['e2e']:.1f}/s ({1000 / rate['e2e']:.1f} ms): routed, assigned, tagged and auto-reply queued for "

@@ -6,12 +6,13 @@ its side effects run here, in a background job, so intake over the API or a mail
 
 A burst is worked in batches, not one job per ticket: once a ticket is committed, its job arguments
 (the decision) go into a pending set in the queue's Redis and one drain job is queued unless one is
-already waiting (`hand_over`). The drain (`process_pending`) claims pending tickets a chunk at a
-time with a set-based `SELECT … FOR UPDATE SKIP LOCKED` (so several workers share a burst without
-waiting on one another) and commits each chunk's work together with `intake_done`. Exactly once
-follows from that transaction: a worker killed mid-chunk leaves its tickets uncommitted and still
-pending, and the next drain (queued by the next ticket, or by the every-minute sweep) does them; a
-ticket already done is only taken off the pending set.
+already waiting (`hand_over`). The drain (`process_pending`) reads the pending tickets' state a chunk
+at a time (one query), then claims each ticket with `SELECT … FOR UPDATE SKIP LOCKED` (several workers
+share a burst without waiting on one another) and commits its work together with `intake_done`, so its
+auto-reply is queued as soon as it is done and no lock (the team's round-robin row) is held across
+tickets. Exactly once follows from that transaction: a worker killed mid-ticket leaves it uncommitted
+and still pending, and the next drain (queued by the next ticket, or by the every-minute sweep) does
+it; a ticket already done is only taken off the pending set.
 A ticket whose hand-over was lost altogether is picked up by the sweep after GRACE_MINUTES,
 recomputing its decision.
 
@@ -42,8 +43,7 @@ GRACE_MINUTES = 3
 SAVEPOINT = "support_hub_intake"
 
 
-# Tickets claimed and committed together: small enough that a chunk's row locks are short and the
-# first auto-replies of a burst go out early, large enough to share the reads and the commit.
+# Pending tickets read together (their state in one query); each is then claimed and committed alone.
 CHUNK = 20
 # A drain hands over to a fresh job after this long, so one job never hogs a worker under a long burst.
 DRAIN_SECONDS = 60
@@ -91,13 +91,14 @@ def pending_count() -> int:
 
 
 def process_pending(pause: float = 0, chunk: int = CHUNK) -> int:
-    """The drain job: process every pending ticket, a chunk per transaction; returns how many it did.
+    """The drain job: process every pending ticket, each in its own transaction; returns how many it did.
     `pause` (seconds after each ticket) and a small `chunk` only let a test kill it mid-run."""
     redis = get_redis_conn()
     pending_key, flag = _keys()
     redis.delete(flag)  # from here on a new ticket queues a new drain, which finds what this one leaves
     done = 0
     skipped: set[str] = set()  # locked by another drain (or an agent's save): theirs for now
+    retries: dict[str, int] = {}
     started = time.monotonic()
     with acting_as_automation():
         while time.monotonic() - started < DRAIN_SECONDS:
@@ -106,27 +107,29 @@ def process_pending(pause: float = 0, chunk: int = CHUNK) -> int:
             if not names:
                 break
             frappe.db.commit()  # a fresh snapshot: tickets committed since this job began exist in it
-            existing = set(frappe.db.sql("select name from `tabTicket` where name in %(names)s", {"names": names},
-                                         pluck=True))
-            claimed = dict(frappe.db.sql(
-                "select name, intake_done from `tabTicket` where name in %(names)s for update skip locked",
-                {"names": names},
-            ))
-            skipped |= existing - set(claimed)
-            failed = set()
-            for name in sorted(claimed):
-                if not claimed[name]:
-                    if not process(name, **json.loads(waiting[name])):
-                        failed.add(name)  # rolled back, recorded for a person: not retried
-                    done += 1
-                    if pause:
-                        time.sleep(pause)
-            frappe.db.commit()  # the chunk's work and its intake_done flags, all or nothing
-            # Off the pending set: what is done, failed (and recorded) or gone. A ticket whose work a
-            # failed rollback took back with it stays pending for the next round.
-            undone = set(frappe.db.sql("select name from `tabTicket` where name in %(names)s and intake_done = 0",
-                                       {"names": names}, pluck=True)) - failed
-            finished = [name for name in names if name not in skipped and name not in undone]
+            state = dict(frappe.db.sql("select name, intake_done from `tabTicket` where name in %(names)s",
+                                       {"names": names}))
+            finished = [name for name in names if name not in state or state[name]]  # gone, or done already
+            for name in names:
+                if name not in state or state[name]:
+                    continue
+                # Claimed for this ticket's own transaction: a row another drain (or an agent's save)
+                # holds is skipped, not waited for, and stays pending.
+                if not frappe.db.sql("select name from `tabTicket` where name = %s and intake_done = 0 "
+                                     "for update skip locked", name):
+                    skipped.add(name)
+                    continue
+                outcome = process(name, **json.loads(waiting[name]))  # a failure is rolled back and recorded
+                frappe.db.commit()  # its work and intake_done together: all or nothing
+                if outcome is None:  # a deadlock victim: pending still, tried again (by a later drain after 3)
+                    retries[name] = retries.get(name, 0) + 1
+                    if retries[name] >= 3:
+                        skipped.add(name)
+                    continue
+                finished.append(name)
+                done += 1
+                if pause:
+                    time.sleep(pause)
             if finished:
                 redis.hdel(pending_key, *finished)
     if any(name in skipped for name in (n.decode() for n in redis.hkeys(pending_key))) or (
@@ -137,13 +140,18 @@ def process_pending(pause: float = 0, chunk: int = CHUNK) -> int:
 
 
 def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False,
-            new_contact: tuple | list | None = None) -> bool:
-    """The job: do the ticket's intake work; False when it failed (rolled back, error recorded)."""
+            new_contact: tuple | list | None = None) -> bool | None:
+    """The job: do the ticket's intake work; False when it failed (rolled back, error recorded); None when
+    the database gave up on it for the moment (a deadlock, a lock wait): rolled back, nothing recorded,
+    to be tried again."""
     frappe.db.savepoint(SAVEPOINT)
     try:
         with acting_as_automation():
             _process(ticket, decision, skip_auto_reply, recompute, new_contact)
         return True
+    except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+        frappe.db.rollback()  # InnoDB took the whole transaction back already
+        return None
     except Exception:
         try:
             frappe.db.rollback(save_point=SAVEPOINT)  # only this ticket's work, not the caller's
@@ -217,9 +225,10 @@ def sweep_unprocessed(now=None) -> list[str]:
     for name in names:
         handed_over = redis.hget(pending_key, name)
         if handed_over:  # its own decision, as taken when it arrived
-            process(name, **json.loads(handed_over))
+            outcome = process(name, **json.loads(handed_over))
         else:
-            process(name, recompute=True)
+            outcome = process(name, recompute=True)
         frappe.db.commit()  # its work, or the record of its failure
-        redis.hdel(pending_key, name)
+        if outcome is not None:  # a deadlock victim is left for the next sweep
+            redis.hdel(pending_key, name)
     return names
