@@ -34,3 +34,10 @@ def bench_execute(site_name: str, method: str, **kwargs):
 def story(site):
     """One shopper's week with every name unique to this run (see grocery.make_story's docstring)."""
     return Story(bench_execute(site.name, "support_hub.erp.grocery.make_story", suffix=uuid.uuid4().hex[:8]))
+
+
+@pytest.fixture(scope="session")
+def shopper_story(site):
+    """A second shopper's week, for tests that send her own web requests (the per-sender intake limit
+    counts each shopper apart)."""
+    return Story(bench_execute(site.name, "support_hub.erp.grocery.make_story", suffix=uuid.uuid4().hex[:8]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import fmt_money, formatdate
+from frappe.utils import fmt_money, formatdate, getdate
 
 from support_hub.api.arguments import validate_arguments
 from support_hub.engine.order_mentions import mentioned_order, number_words
@@ -191,3 +191,69 @@ def check_order(ticket) -> None:
         ticket.customer = owner
     elif owner != ticket.customer:
         frappe.throw(_("{0} {1} is not an order of {2}").format(_(doctype), ticket.order, ticket.customer))
+
+
+# --- the customer's own view: the web form and the bot offer a signed-in customer their orders ----
+
+OWN_ORDERS_LIMIT = 10
+BOT_ORDERS_LIMIT = 5  # buttons in a chat: a few recent orders, not a list to scroll
+
+
+def customer_of_email(email: str | None) -> str | None:
+    """The customer the contact holding this e-mail belongs to (as intake would identify it)."""
+    from support_hub.crm.identify import customer_doctype, match
+    from support_hub.engine import identity
+
+    address = identity.normalize_email(email or "")
+    doctype = customer_doctype()
+    record = match(identity.EMAIL, address) if address and doctype else None
+    return identity.customer_of(record, doctype) if record else None
+
+
+def own_orders(customer: str | None, limit: int = OWN_ORDERS_LIMIT) -> list[frappe._dict]:
+    """The customer's latest orders that are not cancelled, newest first, each with the label the
+    customer sees («Order No. SAL-ORD-2026-00012 of 02.12, 2,340.00 ₽»). Read as the system: the
+    customer is the one asking, and only their own orders are read."""
+    doctype = order_doctype()
+    if not (doctype and customer):
+        return []
+    meta, fields = frappe.get_meta(doctype), order_fields()
+    if not meta.has_field(fields.customer):
+        return []
+    columns = ["name"]
+    for role in ("date", "amount"):
+        if meta.has_field(fields[role]):
+            columns.append(f"`{fields[role]}` as `{role}`")
+    if meta.has_field("currency"):
+        columns.append("currency")
+    by_date = f"`{fields.date}` desc, " if meta.has_field(fields.date) else ""
+    rows = frappe.get_all(doctype, filters={fields.customer: customer, "docstatus": ["<", 2]}, fields=columns,
+                          order_by=f"{by_date}creation desc", limit=limit)
+    for row in rows:
+        row.label = own_order_label(row)
+    return rows
+
+
+def own_order_label(row) -> str:
+    parts = [_("Order No. {0}").format(row.name)]
+    if row.get("date"):
+        parts.append(_("of {0}").format(getdate(row.date).strftime("%d.%m")))
+    label = " ".join(parts)
+    if row.get("amount") is not None:
+        label += ", " + fmt_money(row.amount, precision=0, currency=row.get("currency"))
+    return label
+
+
+def own_order_for_intake(ticket, order: str | None) -> None:
+    """The web form's chosen order: only a signed-in customer's own order (403 otherwise, nothing
+    written); the ticket then links it as if the message had named it."""
+    if not order:
+        return
+    user = frappe.session.user
+    if user == "Guest":
+        raise frappe.PermissionError(_("Sign in to choose one of your orders"))
+    email = frappe.db.get_value("User", user, "email") or user
+    if order not in {row.name for row in own_orders(customer_of_email(email), limit=100)}:
+        raise frappe.PermissionError(_("Order {0} is not one of your orders").format(order))
+    ticket.order_doctype, ticket.order = order_doctype(), order
+    ticket.flags.order_linked_at_intake = True

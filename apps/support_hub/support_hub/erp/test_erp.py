@@ -11,7 +11,7 @@ from support_hub.erp.test_claims_on_orders import TestClaimsOnOrderLines, TestSu
 from support_hub.erp.test_connections import TestOrderAndCustomerConnections  # noqa: F401
 from support_hub.erp.test_grocery import TestGroceryStory  # noqa: F401
 from support_hub.erp.test_order_panel import TestOrderPanel  # noqa: F401
-from support_hub.erp.test_ticket_order import TestTicketOrder  # noqa: F401
+from support_hub.erp.test_ticket_order import TestBotOrders, TestTicketOrder, TestWebFormOrders  # noqa: F401
 
 
 class TestTheERPSite(ERPTestCase):

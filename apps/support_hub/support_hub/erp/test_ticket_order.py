@@ -97,3 +97,88 @@ class TestTicketOrder(ERPTestCase):
                              {"Sales Order"})
         finally:
             frappe.db.set_single_value("Support Hub Settings", "order_doctype", before)
+
+
+class TestWebFormOrders(ERPTestCase):
+    """The web form offers a signed-in shopper her own orders and links the one she picks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from support_hub.erp.grocery import make_story
+
+        cls.story = make_story(uuid.uuid4().hex[:8])
+        frappe.db.commit()  # ERPNext commits while it posts stock: keep the story whole
+        if not frappe.db.exists("User", cls.story.email):
+            frappe.get_doc({"doctype": "User", "email": cls.story.email, "first_name": "Анна",
+                            "user_type": "Website User", "send_welcome_email": 0}).insert(ignore_permissions=True)
+
+    def tearDown(self):
+        frappe.set_user("Administrator")
+
+    def submit(self, order, user=None, email=None):
+        from support_hub.api.intake import create_ticket
+
+        frappe.set_user(user or self.story.email)
+        try:
+            return create_ticket(subject="Вопрос по заказу", description="", email=email or self.story.email,
+                                 order=order)["ticket"]
+        finally:
+            frappe.set_user("Administrator")
+
+    def test_the_form_offers_her_orders_newest_first_without_cancelled_ones(self):
+        import importlib
+
+        page = importlib.import_module("support_hub.www.contact_support")
+        context = frappe._dict()
+        frappe.set_user(self.story.email)
+        page.get_context(context)
+        self.assertEqual(context.user_email, self.story.email)
+        self.assertEqual([o.name for o in context.orders],
+                         [self.story.orders[r] for r in ("open", "unpaid", "short", "returned")])
+        self.assertRegex(context.orders[0].label, r"^Order No\. SAL-ORD-\S+ of \d\d\.\d\d, ")
+
+    def test_her_chosen_order_is_linked(self):
+        ticket = self.submit(self.story.orders["returned"])
+        self.assertEqual(frappe.db.get_value("Ticket", ticket, "order"), self.story.orders["returned"])
+
+    def test_someone_elses_order_or_a_guests_choice_is_refused_and_nothing_written(self):
+        before = frappe.db.count("Ticket")
+        with self.assertRaises(frappe.PermissionError):
+            self.submit(self.story.other_order)
+        with self.assertRaises(frappe.PermissionError):
+            self.submit(self.story.orders["short"], user="Guest")
+        self.assertEqual(frappe.db.count("Ticket"), before)
+
+
+class TestBotOrders(ERPTestCase):
+    """The customer bot's site store offers the account's own recent orders and links only those."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from support_hub.erp.grocery import make_story
+
+        cls.story = make_story(uuid.uuid4().hex[:8])
+        frappe.db.commit()  # ERPNext commits while it posts stock: keep the story whole
+
+    def store(self):
+        from support_hub.integrations.telegram.customer_store import FrappeBotStore
+
+        return FrappeBotStore(conf=frappe._dict(account_field="name"), commit_sends=False)
+
+    def test_recent_orders_are_hers_newest_first_without_cancelled_ones(self):
+        from support_hub.integrations.telegram.bot_flow import order_label
+
+        orders = self.store().recent_orders(self.story.customer)
+        self.assertEqual([o.name for o in orders], [self.story.orders[r] for r in ("open", "unpaid", "short", "returned")])
+        self.assertEqual(order_label("ru", orders[1]).split(", ")[-1], "497\u00a0₽")
+
+    def test_the_picked_order_is_linked_and_a_forged_one_is_not(self):
+        chat = 700000000 + int(uuid.uuid4().int % 1000000)
+        mine = self.store().create_ticket(chat, self.story.customer, None, "Не тот хлеб", (),
+                                          order=self.story.orders["unpaid"])
+        self.assertEqual(frappe.db.get_value("Ticket", mine, "order"), self.story.orders["unpaid"])
+        forged = self.store().create_ticket(chat + 1, self.story.customer, None, "вопрос", (),
+                                            order=self.story.other_order)
+        self.assertIsNone(frappe.db.get_value("Ticket", forged, "order"))

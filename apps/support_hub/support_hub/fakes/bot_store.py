@@ -29,6 +29,7 @@ class StoredTicket:
     resolved_on: datetime | None = None
     messages: list[tuple[str, tuple[Attachment, ...]]] = field(default_factory=list)
     edits: list[tuple[int, str]] = field(default_factory=list)  # (edited message id, new text)
+    order: str | None = None
 
 
 @dataclass
@@ -52,6 +53,7 @@ class InMemoryStore:
         self.known_accounts = dict(accounts or {})  # account id -> customer name
         self.phones: list[tuple[str, str]] = []  # (E.164 phone of a customer's contact, account id)
         self.topics = list(topics)
+        self.orders: dict[str, list] = {}  # account id -> its recent orders (bot_flow.OrderChoice), newest first
         self.states: dict[int, dict] = {}
         self.accounts: dict[int, list[str]] = {}
         self.active: dict[int, str | None] = {}
@@ -108,15 +110,20 @@ class InMemoryStore:
     def list_topics(self) -> list[str]:
         return list(self.topics)
 
-    def create_ticket(self, chat_id, account_id, topic, text, attachments, message_id=None) -> str:
+    def create_ticket(self, chat_id, account_id, topic, text, attachments, message_id=None, order=None) -> str:
         number = f"TCK-{next(self._numbers):05d}"
         subject = (text.strip().splitlines() or [""])[0][:80] or topic or "Telegram"
         ticket = StoredTicket(number, chat_id, account_id, topic, subject)
+        # Like the site: only one of the account's own orders is linked.
+        ticket.order = order if order in {o.name for o in self.orders.get(account_id, [])} else None
         ticket.messages.append((text, tuple(attachments)))
         self.tickets[number] = ticket
         if message_id is not None:
             self.message_tickets[(chat_id, message_id)] = number
         return number
+
+    def recent_orders(self, account_id: str) -> list:
+        return list(self.orders.get(account_id, []))
 
     def add_message(self, ticket: str, text: str, attachments, message_id=None) -> None:
         self.tickets[ticket].messages.append((text, tuple(attachments)))

@@ -11,8 +11,9 @@ The conversation:
     hint where to find it; also as a /start deep link); until then every message is answered with that
     request and nothing is created;
   * a menu of three: Create ticket, My active tickets, Profile;
-  * Create ticket → pick a topic → the first message opens the ticket, and every later message (text,
-    photo, document, voice) is added to it until it is closed;
+  * Create ticket → pick a topic → pick the order it is about from the customer's recent orders (when
+    they have any; "not about an order" or simply writing skips it) → the first message opens the
+    ticket, and every later message (text, photo, document, voice) is added to it until it is closed;
   * Profile: add / remove / switch account IDs, language, log out;
   * rating: `rating_request` offers 👎 / 😐 / 👍, then the next text becomes an optional comment.
 """
@@ -23,7 +24,7 @@ import html
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Protocol
 
@@ -46,6 +47,7 @@ class Step(str, Enum):
     IDLE = "idle"  # signed in; messages go to the open ticket if there is one
     CHOOSE_TOPIC = "choose_topic"
     DESCRIBE = "describe"  # topic chosen: the next message opens the ticket
+    CHOOSE_ORDER = "choose_order"  # topic chosen, the customer's recent orders offered
     AWAIT_COMMENT = "await_comment"  # rated: the next text is the comment
 
 
@@ -91,6 +93,16 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class OrderChoice:
+    """One of the customer's recent orders, as the bot offers it («Заказ № … от 02.12, 2 340 ₽»)."""
+
+    name: str
+    day: date | None = None
+    amount: float | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
 class Button:
     text: str
     data: str  # callback_data: at most 64 bytes, hence the short codes below
@@ -127,6 +139,8 @@ class ChatState:
     # Buttons carry indexes into these (with a checksum, see _ref) rather than names: callback_data is
     # limited to 64 bytes, and a Cyrillic topic name runs past that quickly.
     topics_offered: tuple[str, ...] = ()
+    order: str | None = None  # chosen in CHOOSE_ORDER, linked to the ticket DESCRIBE opens
+    orders_offered: tuple[str, ...] = ()
     accounts_offered: tuple[str, ...] = ()
     # Only tickets we asked this chat to rate can be rated from it (callback data can be forged).
     rating_offered: tuple[str, ...] = ()
@@ -141,7 +155,7 @@ class ChatState:
     @classmethod
     def from_dict(cls, data: dict) -> ChatState:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for name in ("topics_offered", "accounts_offered", "rating_offered"):
+        for name in ("topics_offered", "orders_offered", "accounts_offered", "rating_offered"):
             known[name] = tuple(known.get(name) or ())
         known["step"] = Step(known.get("step") or Step.NEW.value)
         return cls(**known)
@@ -196,10 +210,14 @@ class BotStore(Protocol):
 
     def create_ticket(
         self, chat_id: int, account_id: str, topic: str | None, text: str, attachments: Sequence[Attachment],
-        message_id: int | None = None,
+        message_id: int | None = None, order: str | None = None,
     ) -> str:
         """Open a ticket from the chat's first message; returns its number. It becomes ticket_of_chat.
-        `message_id` is the Telegram message's, remembered so a later edit of it finds its way here."""
+        `message_id` is the Telegram message's, remembered so a later edit of it finds its way here.
+        `order`: the order the customer picked; linked only when it is one of the account's own."""
+
+    def recent_orders(self, account_id: str) -> list[OrderChoice]:
+        """The account's latest orders that are not cancelled, newest first (empty: none, or no ERP)."""
 
     def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment],
                     message_id: int | None = None) -> None:
@@ -389,6 +407,8 @@ class _Turn:
             return self.save_comment(text)
         if step is Step.CHOOSE_TOPIC:
             return self.offer_topics("choose_topic_first")
+        if step is Step.CHOOSE_ORDER:  # wrote instead of picking: the ticket is not about one order
+            return self.open_ticket(text, account)
         if step is Step.DESCRIBE:
             return self.open_ticket(text, account)
         self._reset()
@@ -424,6 +444,8 @@ class _Turn:
             return self.show_menu(account)
         if kind == "t":
             return self.choose_topic(argument, account)
+        if kind == "o":
+            return self.choose_order(argument, account)
         if kind == "a":
             return self.on_account_button(argument, account)
         self.show_menu(account, "stale_button")
@@ -563,9 +585,36 @@ class _Turn:
         topic = self._offered(self.state.topics_offered, index)
         if self.state.step is not Step.CHOOSE_TOPIC or topic is None:
             return self.show_menu(account, "stale_button")
-        self.state.step = Step.DESCRIBE
         self.state.topic = topic
-        self.say("describe", topic=_esc(topic))
+        if not self.offer_orders(account):
+            self.state.step = Step.DESCRIBE
+            self.say("describe", topic=_esc(topic))
+
+    def offer_orders(self, account: str) -> bool:
+        """The account's recent orders as buttons, and "not about an order"; False when there are none."""
+        orders = self.store.recent_orders(account)
+        if not orders:
+            return False
+        self.state.step = Step.CHOOSE_ORDER
+        self.state.orders_offered = tuple(o.name for o in orders)
+        lang = self.state.lang
+        rows = tuple((Button(order_label(lang, o), f"o:{_ref(i, o.name)}"),) for i, o in enumerate(orders))
+        self.say("choose_order", rows + ((Button(_text(lang, "btn_no_order"), "o:-"),),))
+        return True
+
+    def choose_order(self, ref: str, account: str) -> None:
+        if self.state.step is not Step.CHOOSE_ORDER:
+            return self.show_menu(account, "stale_button")
+        order = None if ref == "-" else self._offered(self.state.orders_offered, ref)
+        if ref != "-" and order is None:
+            return self.show_menu(account, "stale_button")
+        self.state.step = Step.DESCRIBE
+        self.state.order = order
+        if order:
+            return self.say("describe_order", order=_esc(order))
+        if self.state.topic:
+            return self.say("describe", topic=_esc(self.state.topic))
+        self.say("describe_no_topic")
 
     def open_ticket(self, text: str, account: str, after: str | None = None) -> None:
         """`after`: the resolved ticket this message came too late for (the reply names both)."""
@@ -575,7 +624,7 @@ class _Turn:
                 self.say("unsupported")
             return  # only oversized files came: already told, still waiting for a description
         number = self.store.create_ticket(self.chat, account, self.state.topic, text, files,
-                                          message_id=self.incoming.message_id)
+                                          message_id=self.incoming.message_id, order=self.state.order)
         self._reset()
         key, values = ("ticket_created_after", {"old": _esc(after)}) if after else ("ticket_created", {})
         self.replies.append(Reply(self.chat, _text(self.state.lang, key, ticket=_esc(number), **values),
@@ -653,6 +702,7 @@ class _Turn:
         self.state.step = Step.IDLE
         self.state.adding_account = False
         self.state.topic = None
+        self.state.order = None
         self.state.rating_ticket = None
         self.state.rating = None
 
@@ -677,6 +727,24 @@ def normalize_shared_phone(raw: str | None) -> str | None:
     if not digits:
         return None
     return normalize_phone("+" + digits.lstrip("+")) or normalize_phone(digits)
+
+
+def order_label(lang: str, order: OrderChoice) -> str:
+    """«Заказ № SAL-ORD-2026-00012 от 02.12, 2 340 ₽» — short enough for a button."""
+    label = _text(lang, "order_button", order=order.name)
+    if order.day:
+        label += _text(lang, "order_button_date", day=order.day.strftime("%d.%m"))
+    if order.amount is not None:
+        label += ", " + money_text(order.amount, order.currency)
+    return label
+
+
+def money_text(amount: float, currency: str | None) -> str:
+    """2 340 ₽ (roubles the Russian way: spaces between thousands, the sign after), else "12.50 USD"."""
+    if (currency or "RUB") == "RUB":
+        whole = f"{round(amount):,}".replace(",", "\u00a0")
+        return f"{whole}\u00a0₽"
+    return f"{amount:,.2f} {currency}"
 
 
 def _ref(index: int, value: str) -> str:

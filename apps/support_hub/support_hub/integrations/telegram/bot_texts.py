@@ -39,6 +39,11 @@ RU: dict[str, str] = {
     "choose_topic_first": "Сначала выберите тему кнопкой ниже.",
     "describe": "Тема: <b>{topic}</b>.\nОпишите проблему — можно приложить скриншоты, файлы и голосовые сообщения.",
     "describe_no_topic": "Опишите проблему — можно приложить скриншоты, файлы и голосовые сообщения.",
+    "choose_order": "Обращение по заказу? Выберите его или нажмите «Не по заказу»:",
+    "btn_no_order": "Не по заказу",
+    "order_button": "Заказ № {order}",
+    "order_button_date": " от {day}",
+    "describe_order": "Заказ <b>№ {order}</b>.\nОпишите проблему — можно приложить фото, файлы и голосовые сообщения.",
     "ticket_created": "✅ Заявка <b>№ {ticket}</b> создана. Все следующие сообщения в этом чате попадут в неё, "
     "пока она открыта.",
     "added": "Добавлено в заявку № {ticket}.",
@@ -126,6 +131,11 @@ EN: dict[str, str] = {
     "choose_topic_first": "Please choose a topic with the buttons below first.",
     "describe": "Topic: <b>{topic}</b>.\nDescribe the problem — screenshots, files and voice messages are welcome.",
     "describe_no_topic": "Describe the problem — screenshots, files and voice messages are welcome.",
+    "choose_order": "Is it about an order? Pick it, or tap “Not about an order”:",
+    "btn_no_order": "Not about an order",
+    "order_button": "Order No. {order}",
+    "order_button_date": " of {day}",
+    "describe_order": "Order <b>No. {order}</b>.\nDescribe the problem — photos, files and voice messages are welcome.",
     "ticket_created": "✅ Ticket <b>#{ticket}</b> is created. Every further message in this chat goes into it "
     "while it is open.",
     "added": "Added to ticket #{ticket}.",

@@ -13,15 +13,22 @@ from collections.abc import Sequence
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime
 
 from support_hub import ratings
-from support_hub.crm import identify
+from support_hub.crm import identify, orders
 from support_hub.crm.identify import customer_doctype
 from support_hub.engine import identity
 from support_hub.exactly_once import insert_once
 from support_hub.integrations.telegram import outbox, site, voice
-from support_hub.integrations.telegram.bot_flow import Attachment, ChatState, Reply, TicketSummary, reply_markup_json
+from support_hub.integrations.telegram.bot_flow import (
+    Attachment,
+    ChatState,
+    OrderChoice,
+    Reply,
+    TicketSummary,
+    reply_markup_json,
+)
 from support_hub.system_time import to_aware
 
 SUBJECT_LENGTH = 120
@@ -114,7 +121,8 @@ class FrappeBotStore:
         return frappe.get_all("Ticket Topic", filters={"enabled": 1}, pluck="name", order_by="topic_name asc")
 
     def create_ticket(self, chat_id: int, account_id: str, topic: str | None, text: str,
-                      attachments: Sequence[Attachment], message_id: int | None = None) -> str:
+                      attachments: Sequence[Attachment], message_id: int | None = None,
+                      order: str | None = None) -> str:
         first_line = (text or "").strip().splitlines()[0] if (text or "").strip() else (topic or "Telegram")
         ticket = frappe.get_doc(
             {
@@ -130,9 +138,18 @@ class FrappeBotStore:
             }
         )
         ticket.flags.first_message = text or ""
+        if order and order in {o.name for o in orders.own_orders(ticket.customer, limit=100)}:
+            # The order the customer picked among their own (a forged button names nobody else's).
+            ticket.order_doctype, ticket.order = orders.order_doctype(), order
+            ticket.flags.order_linked_at_intake = True
         ticket.insert(ignore_permissions=True)
         self.add_message(ticket.name, text, attachments, message_id)
         return ticket.name
+
+    def recent_orders(self, account_id: str) -> list[OrderChoice]:
+        return [OrderChoice(row.name, getdate(row.date) if row.get("date") else None, row.get("amount"),
+                            row.get("currency"))
+                for row in orders.own_orders(self._customer(account_id), limit=orders.BOT_ORDERS_LIMIT)]
 
     def add_message(self, ticket: str, text: str, attachments: Sequence[Attachment],
                     message_id: int | None = None) -> None:
