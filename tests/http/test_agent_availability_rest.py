@@ -43,3 +43,39 @@ def test_a_manager_sets_availability_and_bad_shifts_are_refused(site, admin, man
     marked = admin.doc("Agent Availability", person)
     assert marked["away_since"] and admin.doc("Agent Availability", person)["current_status"] == "Away"
     assert admin.delete(f"/api/resource/Agent Availability/{person}").status_code == 202
+
+
+def test_an_agent_marks_themselves_away_but_sets_no_shift_and_touches_no_one_else(site, admin, manager):
+    me, client = site.new_user("Support Agent", prefix="self")
+    colleague, _colleague_client = site.new_user("Support Agent", prefix="colleague")
+
+    response = client.post("/api/resource/Agent Availability", json={"user": me, "away": 1})
+    assert response.status_code == 200, response.text[:500]
+    assert admin.doc("Agent Availability", me)["current_status"] == "Away"
+    response = client.update("Agent Availability", me, away=0)
+    assert response.status_code == 200, response.text[:500]
+    back = admin.doc("Agent Availability", me)
+    assert back["away"] == 0 and not back.get("away_since") and back["current_status"] == "On Shift"
+
+    # the shift and the leave are the manager's: a clear 403 naming the field, nothing written
+    response = client.update("Agent Availability", me, shift_pattern="Weekdays")
+    assert response.status_code == 403, response.text[:500]
+    assert "Shift Pattern" in response.text, response.text[:500]
+    assert not admin.doc("Agent Availability", me).get("shift_pattern")
+    today = str(datetime.date.today())
+    response = client.update("Agent Availability", me, leaves=[{"from_date": today, "to_date": today}])
+    assert response.status_code == 403 and "Leave" in response.text, response.text[:500]
+    assert admin.doc("Agent Availability", me)["leaves"] == []
+    response = client.post("/api/resource/Agent Availability",
+                           json={"user": colleague, "away": 1})
+    assert response.status_code == 403, response.text[:500]
+    # another agent's row: not theirs to change
+    assert manager.post("/api/resource/Agent Availability", json={"user": colleague}).status_code == 200
+    response = client.update("Agent Availability", colleague, away=1)
+    assert response.status_code == 403, response.text[:500]
+    assert admin.doc("Agent Availability", colleague)["away"] == 0
+    # a manager sets the shift
+    response = manager.update("Agent Availability", me, shift_pattern="Every Day")
+    assert response.status_code == 200, response.text[:500]
+    for person in (me, colleague):
+        assert admin.delete(f"/api/resource/Agent Availability/{person}").status_code == 202

@@ -62,6 +62,7 @@ permission_query_conditions = {
     "Ticket": "support_hub.claims.ticket_scope.query_conditions",
 }
 has_permission = {
+    "Agent Availability": "support_hub.automation.availability.has_permission",
     "Claim": "support_hub.claims.permissions.has_permission",
     "Ticket": "support_hub.claims.ticket_scope.has_permission",
     # A number card that shows a manager-only report's figures is for those who may open that report.

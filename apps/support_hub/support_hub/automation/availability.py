@@ -151,3 +151,14 @@ def _hand_on_one(ticket_name: str, absent: str, team: str | None, state: str, si
     text = _("Handed on from {0} to {1}: {0} is {2} since {3}").format(
         get_fullname(absent), get_fullname(successor), _(state).lower(), format_datetime(local_since, "dd.MM HH:mm"))
     log.record(ticket, "Hand On", None, f"assign {successor}", text, timeline=text)
+
+
+def has_permission(doc, ptype=None, user=None, debug=False):
+    """An agent writes only their own row (and only "Away", see the doctype's permission levels); managers
+    any row. Reading is as the roles say."""
+    if ptype not in ("write", "create", "delete"):
+        return None
+    user = user or frappe.session.user
+    if user == "Administrator" or {"Support Manager", "System Manager"} & set(frappe.get_roles(user)):
+        return None
+    return doc.user == user
