@@ -26,7 +26,9 @@ def queue_transcription(ticket: str, communication: str, file: str, language: st
     """After the commit, transcribe `file` (a voice message saved on `ticket`) into `communication`."""
     if not site.settings().transcribe_voice:
         return
-    frappe.enqueue("support_hub.integrations.telegram.voice.transcribe", queue="default",
+    # The short queue: the agent reading the ticket waits for it, and a burst of intake work on the
+    # default queue should not hold it back (the provider's own timeout bounds the job).
+    frappe.enqueue("support_hub.integrations.telegram.voice.transcribe", queue="short", timeout=180,
                    enqueue_after_commit=True, now=bool(frappe.flags.in_test),
                    ticket=ticket, communication=communication, file=file, language=language)
 
