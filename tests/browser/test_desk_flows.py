@@ -161,7 +161,8 @@ def test_manager_creates_an_sla_policy_with_hours_and_a_holiday(site, admin, des
         filled in its row form as a person does when the grid is too narrow."""
         rows = desk.js(f"return cur_frm.doc.{table} || []")
         grid = f"return cur_frm.fields_dict['{table}'].grid.wrapper[0]"
-        if not rows or any(rows[-1].get(k) for k in values):
+        # A select's default (a target's unit) does not make the row filled in.
+        if not rows or any(rows[-1].get(k) for k in values if not k.endswith("_unit")):
             button = desk.wait_until(
                 "return Array.from(cur_frm.fields_dict[arguments[0]].grid.wrapper[0].querySelectorAll('.grid-add-row'))"
                 ".find(b => b.offsetParent !== null) || null", table, what=f"Add Row of {table}")
@@ -188,7 +189,9 @@ def test_manager_creates_an_sla_policy_with_hours_and_a_holiday(site, admin, des
         desk.driver.find_element(By.CSS_SELECTOR, f"{form} .grid-collapse-row").click()
         time.sleep(0.3)
 
-    fill_row("targets", {"first_response_minutes": "60", "resolution_minutes": "480"})
+    # Targets as a manager thinks of them (hours, working days); the policy keeps working minutes.
+    fill_row("targets", {"first_response_amount": "1", "first_response_unit": "Hours",
+                         "resolution_amount": "8", "resolution_unit": "Hours"})
     fill_row("business_hours", {"weekday": "Saturday", "start_time": "10:00:00", "end_time": "16:00:00"})
     holidays = desk.wait_until("return cur_frm.fields_dict.holidays_section.head[0]", what="the Holidays section")
     desk.js("arguments[0].scrollIntoView({block: 'center'})", holidays)

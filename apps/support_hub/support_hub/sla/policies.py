@@ -30,7 +30,13 @@ def as_time(value) -> time:
     if isinstance(value, timedelta):
         seconds = int(value.total_seconds())
         return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
-    return datetime.strptime(str(value)[:8], "%H:%M:%S").time()
+    text = str(value).strip()
+    for pattern in ("%H:%M:%S", "%H:%M"):  # "00:00" from an API client as well as "00:00:00"
+        try:
+            return datetime.strptime(text.split(".")[0], pattern).time()
+        except ValueError:
+            continue
+    raise ValueError(f"not a time of day: {value!r}")
 
 
 def working_hours(rows) -> list[WorkingHours]:
