@@ -50,9 +50,14 @@ def tagged_tickets(tag: str) -> list[engine.TaggedTicket]:
     return tickets
 
 
+def plan_only(broadcast) -> engine.Plan:
+    """The recipients as they are now, one per customer, without writing anything (the preview)."""
+    return engine.plan_recipients(tagged_tickets(broadcast.tag), bool(broadcast.only_open), broadcast.channel_mode)
+
+
 def plan(broadcast) -> engine.Plan:
     """(Re)write the recipient rows of a broadcast that has not started sending."""
-    result = engine.plan_recipients(tagged_tickets(broadcast.tag), bool(broadcast.only_open), broadcast.channel_mode)
+    result = plan_only(broadcast)
     frappe.db.delete("Tag Broadcast Recipient", {"broadcast": broadcast.name})
     now = now_datetime()
     fields = ["name", "creation", "modified", "owner", "modified_by", "broadcast", "state", "customer_key",

@@ -33,7 +33,7 @@ def _commit() -> None:
         frappe.db.commit()
 
 
-def _render(broadcast, ticket, recipient) -> tuple[str, str]:
+def render(broadcast, ticket, recipient) -> tuple[str, str]:
     context = {"doc": ticket, "customer_name": recipient.customer_name, "tickets": recipient.all_tickets.split("\n")}
     subject = frappe.render_template(broadcast.subject or "{{ doc.subject }}", context)
     return subject, channels.as_html(frappe.render_template(broadcast.template, context))
@@ -51,7 +51,7 @@ def _send_one(broadcast, name: str) -> str | None:
     ticket = frappe.get_doc("Ticket", recipient.ticket)
     frappe.db.savepoint("broadcast_recipient")
     try:
-        subject, html = _render(broadcast, ticket, recipient)
+        subject, html = render(broadcast, ticket, recipient)
         communication = channels.send_via(recipient.channel, ticket, subject, html, address=recipient.address)
         values = {"state": engine.RecipientState.SENT.value, "communication": communication}
     except Exception as error:  # a bad address or a template error: this customer fails, the rest go on

@@ -18,27 +18,62 @@ frappe.ui.form.on("Tag Broadcast", {
 				__("{0} of {1} customers", [done, total]));
 		}
 		if (["Draft", "Planned"].includes(frm.doc.status)) {
-			frm.add_custom_button(__("Preview Recipients"), () => {
-				frm.call({ method: "support_hub.support_hub.doctype.tag_broadcast.tag_broadcast.plan",
-					args: { name: frm.doc.name } }).then(({ message }) => {
-					const esc = frappe.utils.escape_html;
-					const rows = message.preview.map((r) =>
-						`<tr><td>${esc(r.customer || "")}</td><td>${esc(r.ticket)}</td><td>${esc(r.channel)}</td><td>${r.tickets}</td></tr>`
-					).join("");
-					frm.fields_dict.recipients_preview.$wrapper.html(
-						`<p>${__("{0} customers will get one message each; {1} tickets skipped.", [message.total, message.skipped])}</p>
-						<table class="table table-sm"><thead><tr><th>${__("Customer")}</th><th>${__("Ticket")}</th>
-						<th>${__("Channel")}</th><th>${__("Tagged Tickets")}</th></tr></thead><tbody>${rows}</tbody></table>`);
-					frm.reload_doc();
-				});
-			});
+			// Preview writes nothing: who would get it now, and the message as the first of them would read it.
+			frm.add_custom_button(__("Preview"), () => frm.events.show_preview(frm));
+			// Send is the one click that plans the recipients as they are now and starts sending.
+			frm.add_custom_button(__("Send"), () => frm.trigger("confirm_send")).addClass("btn-primary");
 		}
-		if (frm.doc.status === "Planned" && total) {
-			frm.add_custom_button(__("Send"), () => {
-				frappe.confirm(__("Send to {0} customers now?", [total]), () =>
-					frm.call({ method: "support_hub.support_hub.doctype.tag_broadcast.tag_broadcast.send",
-						args: { name: frm.doc.name } }).then(() => frm.reload_doc()));
-			}).addClass("btn-primary");
+	},
+
+	show_preview(frm) {
+		const method = "support_hub.support_hub.doctype.tag_broadcast.tag_broadcast.preview";
+		return frappe.call({ method, args: { name: frm.doc.name } }).then(({ message }) => {
+			const esc = frappe.utils.escape_html;
+			const sample = message.sample
+				? `<div class="sh-broadcast-sample border rounded p-3 mb-3">
+					<div class="text-muted small">${__("Sample for {0} (ticket {1}, by {2})", [
+						esc(message.sample.customer || message.sample.address || ""),
+						esc(message.sample.ticket),
+						esc(__(message.sample.channel)),
+					])}</div>
+					<div class="font-weight-bold my-2 sh-sample-subject">${esc(message.sample.subject)}</div>
+					<div class="sh-sample-body">${message.sample.html}</div></div>`
+				: `<p class="text-muted">${__("No customer has a ticket with this tag.")}</p>`;
+			const rows = message.preview
+				.map(
+					(r) =>
+						`<tr><td>${esc(r.customer || "")}</td><td>${esc(r.ticket)}</td><td>${esc(__(r.channel))}</td><td>${r.tickets}</td></tr>`
+				)
+				.join("");
+			frm.fields_dict.recipients_preview.$wrapper.html(
+				`${sample}<p>${__("{0} customers will get one message each; {1} tickets skipped.", [
+					message.total,
+					message.skipped,
+				])}</p>
+				<table class="table table-sm"><thead><tr><th>${__("Customer")}</th><th>${__("Ticket")}</th>
+				<th>${__("Channel")}</th><th>${__("Tagged Tickets")}</th></tr></thead><tbody>${rows}</tbody></table>`
+			);
+			frm._broadcast_preview = message;
+			return message;
+		});
+	},
+
+	confirm_send(frm) {
+		if (frm.is_dirty()) {
+			frappe.msgprint(__("Save the broadcast first."));
+			return;
 		}
+		frm.events.show_preview(frm).then(() => {
+			const total = (frm._broadcast_preview || {}).total || 0;
+			if (!total) return;
+			frappe.confirm(__("Send to {0} customers now?", [total]), () =>
+				frappe
+					.call({
+						method: "support_hub.support_hub.doctype.tag_broadcast.tag_broadcast.send",
+						args: { name: frm.doc.name },
+					})
+					.then(() => frm.reload_doc())
+			);
+		});
 	},
 });
