@@ -131,13 +131,13 @@ def main(site: str, rounds: int, per_round: int) -> None:
     # The assignees' notifications are a job of their own, not part of "end to end": here they are kept
     # and written after each timed round, in this process, so no job outlives the run.
     notices: list = []
-    queue_notices = assignment._queue_notices
+    queue_notices = assignment.queue_notices
 
     def keep_notices():
         notices.extend(frappe.flags.support_hub_assignment_notices or [])
         (frappe.flags.support_hub_assignment_notices or []).clear()
 
-    assignment._queue_notices = keep_notices
+    assignment.queue_notices = keep_notices
     notify_time = 0.0
     issues: list[str] = []
     spent = {"issue": 0.0, "bare": 0.0, "e2e": 0.0}
@@ -185,7 +185,7 @@ def main(site: str, rounds: int, per_round: int) -> None:
     finally:
         intake.wake = queue_drain
         intake.queue = handed_over
-        assignment._queue_notices = queue_notices
+        assignment.queue_notices = queue_notices
 
     frappe.db.rollback()
     like = f"{MARK} e2e %"

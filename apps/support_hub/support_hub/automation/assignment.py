@@ -5,7 +5,7 @@ timeline line), shares the ticket with an assignee who could not read it, makes 
 then queues a *second* background job per assignment to write the assignee's Notification Log (and
 its e-mail). During a burst that doubles the jobs on the queue. Here the same notifications (same
 Notification Log, same texts, same e-mail by the assignee's Notification Settings) are written by one
-job for all the assignments a transaction made — the intake drain's chunk —, queued once it commits:
+job for all the assignments a transaction (or the intake drain's chunk) made, queued once committed:
 the drain's own path to the customer's auto-reply does not wait for the agents' notification mail.
 """
 
@@ -52,13 +52,19 @@ def notify_after_commit(todo: str, by: str) -> None:
     notices = frappe.flags.support_hub_assignment_notices
     if notices is None:
         notices = frappe.flags.support_hub_assignment_notices = []
-    if not notices:
-        frappe.db.after_commit.add(_queue_notices)
+    if not notices and not frappe.flags.support_hub_notices_held:
+        frappe.db.after_commit.add(queue_notices)
         frappe.db.after_rollback.add(notices.clear)
     notices.append((todo, by))
 
 
-def _queue_notices() -> None:
+def hold_notices(held: bool) -> None:
+    """The intake drain commits ticket by ticket and queues the notifications once per chunk itself
+    (notify skips a ToDo that a rolled-back ticket took with it)."""
+    frappe.flags.support_hub_notices_held = held
+
+
+def queue_notices() -> None:
     notices = list(frappe.flags.support_hub_assignment_notices or [])
     if frappe.flags.support_hub_assignment_notices:
         frappe.flags.support_hub_assignment_notices.clear()

@@ -32,7 +32,7 @@ from frappe import _
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_redis_conn
 
-from support_hub.automation import auto_reply, log, routing
+from support_hub.automation import assignment, auto_reply, log, routing
 from support_hub.automation.actor import acting_as_automation
 from support_hub.crm.identify import create_contact_for
 from support_hub.engine.identity import classify_sender
@@ -96,10 +96,24 @@ def process_pending(pause: float = 0, chunk: int = CHUNK) -> int:
     redis = get_redis_conn()
     pending_key, flag = _keys()
     redis.delete(flag)  # from here on a new ticket queues a new drain, which finds what this one leaves
-    done = 0
     skipped: set[str] = set()  # locked by another drain (or an agent's save): theirs for now
-    retries: dict[str, int] = {}
     started = time.monotonic()
+    assignment.hold_notices(True)  # the assignees' notifications: one job per chunk, not per ticket
+    try:
+        done = _drain(redis, pending_key, chunk, pause, skipped, started)
+    finally:
+        assignment.hold_notices(False)
+        assignment.queue_notices()
+    if any(name in skipped for name in (n.decode() for n in redis.hkeys(pending_key))) or (
+        time.monotonic() - started >= DRAIN_SECONDS and redis.hlen(pending_key)
+    ):
+        wake()  # what is left goes to a fresh job
+    return done
+
+
+def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, started: float) -> int:
+    done = 0
+    retries: dict[str, int] = {}
     with acting_as_automation():
         while time.monotonic() - started < DRAIN_SECONDS:
             waiting = {name.decode(): raw for name, raw in redis.hgetall(pending_key).items()}
@@ -132,10 +146,7 @@ def process_pending(pause: float = 0, chunk: int = CHUNK) -> int:
                     time.sleep(pause)
             if finished:
                 redis.hdel(pending_key, *finished)
-    if any(name in skipped for name in (n.decode() for n in redis.hkeys(pending_key))) or (
-        time.monotonic() - started >= DRAIN_SECONDS and redis.hlen(pending_key)
-    ):
-        wake()  # what is left goes to a fresh job
+            assignment.queue_notices()
     return done
 
 
