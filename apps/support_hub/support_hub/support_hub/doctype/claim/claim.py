@@ -51,6 +51,10 @@ class Claim(Document):
         if self.ticket and self.is_new():
             ticket_link.fill_from_ticket(self, frappe.get_doc("Ticket", self.ticket))
         self.fill_order()
+        if not self.get("currency"):  # amounts in the order's / company's / site's currency
+            from support_hub.claims.currency import claim_currency
+
+            self.currency = claim_currency(self)
         erp_documents.refuse_hand_set_links(self)
         order_lines.price(self)
         self.check_status(before)
