@@ -226,6 +226,19 @@ def tags_like(prefix: str) -> list[str]:
     return frappe.db.sql_list("select name from `tabTag` where name like %s order by name", escaped + "%")
 
 
+def top_tags(start: datetime, end: datetime, filters: Mapping, limit: int = 8) -> list[str]:
+    """The tags put on most tickets in [start, end) (within the ticket filters), most used first."""
+    join, conditions, params = _tag_join(filters)
+    return frappe.db.sql_list(
+        f"""
+        select tl.tag from `tabTag Link` tl {join}
+        where tl.document_type = 'Ticket' and tl.creation >= %(start)s and tl.creation < %(end)s {conditions}
+        group by tl.tag order by count(distinct tl.document_name) desc, tl.tag limit {int(limit)}
+        """,
+        {"start": start, "end": end, **params},
+    )
+
+
 def _tag_join(filters: Mapping) -> tuple[str, str, dict]:
     conditions, params = ticket_conditions(filters, alias="t")
     join = "join `tabTicket` t on t.name = tl.document_name" if conditions else ""

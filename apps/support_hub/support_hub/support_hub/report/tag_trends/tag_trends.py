@@ -38,6 +38,16 @@ def chosen_tags(filters) -> list[str]:
     return queries.tags_like(filters.get("tag_prefix") or DEFAULT_PREFIX)
 
 
+def tags_with_data(filters, start, end) -> list[str]:
+    """The chosen tags; when none were picked and none starting with the prefix was used in the range,
+    the tags used most in it, so the report never opens empty on a site that tags differently."""
+    tags = chosen_tags(filters)
+    picked = filters.get("tags") not in (None, "", "[]", [])
+    if picked or (tags and queries.tag_totals(start, end, tags, filters)):
+        return tags
+    return queries.top_tags(start, end, filters) or tags
+
+
 def execute(filters=None):
     filters = frappe._dict(filters or {})
     from_date, to_date = date_range(filters)
@@ -45,8 +55,8 @@ def execute(filters=None):
     view = filters.get("view") or "Over Time"
     if view not in VIEWS:
         frappe.throw(_("View must be Over Time or Per Tag"))
-    tags = chosen_tags(filters)
     start, end = bounds(from_date, to_date)
+    tags = tags_with_data(filters, start, end)
     if view == "Per Tag":
         return per_tag(tags, start, end, filters)
 

@@ -77,3 +77,11 @@ class TestTagTrendsReport(FrappeTestCase):
         self.assertTrue(all(label.lower().startswith("wish") for label in labels))
         other = run_report("Tag Trends", {**RANGE, "tags": None, "tag_prefix": "shr b"})
         self.assertEqual([(str(r["period"]), r["tag_0"]) for r in other["result"]], [("2025-01-06", 1), ("2025-01-13", 0)])
+
+    def test_a_prefix_nobody_used_opens_on_the_most_used_tags(self):
+        # A site that does not tag wishes "wish…" still sees its tags: the most used in the range.
+        result = run_report("Tag Trends", {**RANGE, "tags": None, "tag_prefix": "nobody-uses-this-"})
+        labels = [c["label"] for c in result["columns"][1:]]
+        self.assertIn(DARK, labels)
+        self.assertTrue(any(row.get("tag_0") for row in result["result"]), result["result"])
+
