@@ -5,3 +5,4 @@ import "./report_filters";
 import "./queues";
 import "./conversation";
 import "./canned_replies";
+import "./chart_legends";

@@ -80,8 +80,8 @@ def chart(data: list[dict], group_by: str) -> dict:
         "data": {
             "labels": [str(row[key]) for row in data],
             "datasets": [
-                {"name": _("First Response Met %"), "values": [row["fr_share"] or 0 for row in data]},
-                {"name": _("Resolution Met %"), "values": [row["res_share"] or 0 for row in data]},
+                {"name": _("Response on time %"), "values": [row["fr_share"] or 0 for row in data]},
+                {"name": _("Resolved on time %"), "values": [row["res_share"] or 0 for row in data]},
             ],
         },
         "type": "line" if group_by == "Week" else "bar",
