@@ -41,7 +41,22 @@ def company() -> tuple[str, str]:
 
 
 def insert(doctype: str, fields: list[str], rows) -> None:
-    frappe.db.bulk_insert(doctype, fields, rows, chunk_size=CHUNK, ignore_duplicates=True)
+    """INSERT IGNORE through the driver's executemany (one multi-row statement per chunk): building
+    millions of rows through the query builder costs more Python time than the database spends."""
+    columns = ", ".join(f"`{f}`" for f in fields)
+    statement = f"insert ignore into `tab{doctype}` ({columns}) values ({', '.join(['%s'] * len(fields))})"
+    cursor, batch = frappe.db._cursor, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            cursor.executemany(statement, batch)
+            batch = []
+    if batch:
+        cursor.executemany(statement, batch)
+
+
+def done(doctype: str, last_name: str) -> bool:
+    return bool(frappe.db.exists(doctype, last_name))
 
 
 def seed(rng: random.Random) -> None:
@@ -54,6 +69,8 @@ def seed(rng: random.Random) -> None:
            ((c, *who, f"Покупатель {c}", "Individual", "All Customer Groups", "All Territories") for c in customers))
     contacts = [f"{PREFIX}P{i:07d}" for i in range(CUSTOMERS + EXTRA_CONTACTS)]
     for start in range(0, len(contacts), 100_000):
+        if done("Contact Email", f"{contacts[min(start + 100_000, len(contacts)) - 1]}-E"):  # an interrupted earlier run got this far
+            continue
         part = contacts[start:start + 100_000]
         insert("Contact", [*base, "first_name", "email_id", "status"],
                ((p, *who, f"Контакт {p}", f"{p.lower()}@bench.example", "Passive") for p in part))
@@ -77,6 +94,8 @@ def seed(rng: random.Random) -> None:
                    "base_rate", "base_amount", "delivered_qty", "returned_qty", "billed_amt", "delivery_date",
                    "warehouse"]
     for start in range(0, ORDERS, 100_000):
+        if done("Sales Order Item", f"{PREFIX}SO{min(start + 100_000, ORDERS) - 1:07d}-{LINES_PER_ORDER - 1}"):
+            continue
         orders, lines = [], []
         for i in range(start, min(start + 100_000, ORDERS)):
             name, owner = f"{PREFIX}SO{i:07d}", owners[i]
