@@ -174,19 +174,20 @@ def test_manager_creates_an_sla_policy_with_hours_and_a_holiday(site, admin, des
         desk.js("arguments[0].scrollIntoView({block: 'center'})", opener)
         time.sleep(0.3)
         desk.js("arguments[0].click()", opener)  # the pencil at the row's end
-        form = ".grid-row-open"
+        form = ".grid-row-open .form-in-grid"  # the row's form, not the row's own inline inputs
         for fieldname, value in values.items():
             control = desk.wait_for_css(f"{form} .frappe-control[data-fieldname='{fieldname}'] input, "
                                         f"{form} .frappe-control[data-fieldname='{fieldname}'] select")
             if control.tag_name == "select":
                 Select(control).select_by_value(value)
             else:
+                desk.js("arguments[0].scrollIntoView({block: 'center'})", control)
                 control.click()
                 control.send_keys(Keys.CONTROL, "a")
                 control.send_keys(value)
                 control.send_keys(Keys.TAB)  # on to the next field (closes a date or time picker)
             time.sleep(0.3)
-        desk.driver.find_element(By.CSS_SELECTOR, f"{form} .grid-collapse-row").click()
+        desk.driver.find_element(By.CSS_SELECTOR, f".grid-row-open .grid-collapse-row").click()
         time.sleep(0.3)
 
     # Targets as a manager thinks of them (hours, working days); the policy keeps working minutes.

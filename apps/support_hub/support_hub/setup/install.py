@@ -82,12 +82,15 @@ def grant_erp_read() -> None:
     ensure_claim_document_fields()
 
 
-def grant_mail_account_read() -> None:
+def grant_support_reads() -> None:
     """The desk's e-mail composer reads the outgoing Email Account (signature, sender) as the person
     writing: without read access an agent's "New Email" stops at "Not permitted: Email Account".
     Passwords are never readable this way (Password fields live apart, in __Auth)."""
     for role in ("Support Agent", "Support Manager", "Claims Officer"):
         grant_read("Email Account", role)
+        # A claim's amounts are in its Currency (a Link): the form looks the value up as the person
+        # filling it in, and Frappe gives Currency to System and accounts roles only.
+        grant_read("Currency", role)
 
 
 def ensure_settings_defaults() -> None:
@@ -114,7 +117,7 @@ def after_migrate() -> None:
     from support_hub.canned_replies import ensure_canned_reply_fields
 
     ensure_automation_user()
-    grant_mail_account_read()
+    grant_support_reads()
     drop_dangling_doctype_settings()
     ensure_support_owner_field()
     ensure_identity_fields()
@@ -131,7 +134,7 @@ def after_install() -> None:
     from support_hub.claims import ensure_claim_categories
 
     ensure_automation_user()
-    grant_mail_account_read()
+    grant_support_reads()
     ensure_claim_categories()
     ensure_support_owner_field()
     ensure_identity_fields()
