@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import mailbox
 import os
 import time
 import uuid
@@ -21,6 +20,10 @@ ROLE_SLUGS = {
     "Claims Officer": "claims",
     None: "website",
 }
+
+
+# Sink file name -> its parsed message (Site.mails_to).
+_PARSED: dict[str, email.message.EmailMessage] = {}
 
 
 class Client(requests.Session):
@@ -148,16 +151,22 @@ class Site:
 
     # ---- the mail sink -----------------------------------------------------------------------------
     def mails_to(self, address: str) -> list[email.message.EmailMessage]:
-        """Messages the site really sent to `address` through the local SMTP sink."""
-        if not (self.mail_dir / "new").exists():
+        """Messages the site really sent to `address` through the local SMTP sink.
+
+        A sink file never changes once delivered, so each is read and parsed once per test run: the
+        sink keeps every earlier run's mail too, and the tests poll this while a worker sends."""
+        new_dir = self.mail_dir / "new"
+        if not new_dir.exists():
             return []
-        found = []
-        for key in mailbox.Maildir(self.mail_dir, create=False).keys():
-            raw = mailbox.Maildir(self.mail_dir, create=False).get_bytes(key)
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            if address.lower() in (message.get("To") or "").lower():
-                found.append(message)
-        return found
+        for name in sorted(os.listdir(new_dir)):
+            if name not in _PARSED:
+                try:
+                    raw = (new_dir / name).read_bytes()
+                except FileNotFoundError:  # moved or removed meanwhile
+                    continue
+                _PARSED[name] = email.message_from_bytes(raw, policy=email.policy.default)
+        wanted = address.lower()
+        return [m for n, m in _PARSED.items() if wanted in (m.get("To") or "").lower()]
 
     def flush_mail(self) -> None:
         """Send what the site queued now (the scheduler would within minutes)."""
