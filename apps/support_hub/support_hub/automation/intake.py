@@ -34,7 +34,7 @@ from frappe.utils.background_jobs import get_redis_conn
 
 from support_hub.automation import assignment, auto_reply, log, routing
 from support_hub.automation.actor import acting_as_automation
-from support_hub.crm.identify import create_contact_for
+from support_hub.crm.identify import ContactRaced, create_contact_for
 from support_hub.engine.identity import classify_sender
 from support_hub.engine.routing import RoutingDecision
 
@@ -153,8 +153,8 @@ def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, star
 def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False,
             new_contact: tuple | list | None = None) -> bool | None:
     """The job: do the ticket's intake work; False when it failed (rolled back, error recorded); None when
-    the database gave up on it for the moment (a deadlock, a lock wait): rolled back, nothing recorded,
-    to be tried again."""
+    the database gave up on it for the moment (a deadlock, a lock wait, a new sender's contact made by
+    another job at the same time): rolled back, nothing recorded, to be tried again."""
     frappe.db.savepoint(SAVEPOINT)
     try:
         with acting_as_automation():
@@ -162,6 +162,9 @@ def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = F
         return True
     except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
         frappe.db.rollback()  # InnoDB took the whole transaction back already
+        return None
+    except ContactRaced:
+        frappe.db.rollback(save_point=SAVEPOINT)  # tried again on a fresh snapshot, which has that contact
         return None
     except Exception:
         try:

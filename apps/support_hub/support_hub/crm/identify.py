@@ -128,8 +128,19 @@ def _display_address(sender) -> str:
     return f"tg:{sender.address}" if sender.kind == identity.TELEGRAM else sender.address
 
 
+class ContactRaced(Exception):
+    """Another job inserted a contact of the same name at the same moment (two tickets from one new
+    sender, drained by two workers): the intake of this ticket is tried again on a fresh snapshot,
+    where it finds that contact instead of making a second one."""
+
+
 def create_contact_for(ticket_name: str, kind: str, address: str, display_name: str | None) -> str:
     """Intake job: the new sender's contact, linked to their ticket (found again if it appeared meanwhile)."""
-    contact = find_contact(kind, address) or create_contact(kind, address, display_name)
+    contact = find_contact(kind, address)
+    if not contact:
+        try:
+            contact = create_contact(kind, address, display_name)
+        except frappe.DuplicateEntryError as raced:
+            raise ContactRaced(address) from raced
     frappe.db.set_value("Ticket", ticket_name, "contact", contact, update_modified=False)
     return contact
