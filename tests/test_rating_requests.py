@@ -60,10 +60,3 @@ def test_a_request_only_ever_goes_out_on_the_step_into_done(channel, before, now
         assert now in DONE_STATUSES and before not in DONE_STATUSES and not rated and not requested
         assert medium == (ASK_IN_TELEGRAM if channel == "Telegram" else ASK_BY_EMAIL)
         assert channel != "Internal"
-
-
-def test_a_ticket_closed_because_the_customer_stopped_answering_is_not_asked():
-    for channel in ("Email", "Web", "Phone", "Telegram"):
-        assert ask(channel=channel, status_before="Waiting for Customer", status_now="Closed", telegram_chat=1,
-                   closed_unanswered=True) is None, channel
-    assert ask(status_before="Waiting for Customer", status_now="Closed") == ASK_BY_EMAIL  # an agent's close asks

@@ -185,8 +185,7 @@ def request_rating(ticket, method=None) -> None:
     medium = engine.rating_request(
         channel=ticket.channel, status_before=before.status if before is not None else None,
         status_now=ticket.status, rated=bool(ticket.rating), requested=_requested(ticket.name),
-        telegram_chat=ticket.get("telegram_chat_id"), email=customer_email(ticket),
-        closed_unanswered=bool(ticket.flags.closed_unanswered))
+        telegram_chat=ticket.get("telegram_chat_id"), email=customer_email(ticket))
     if medium is None:
         return
     from support_hub.automation import log

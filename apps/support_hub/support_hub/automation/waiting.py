@@ -112,7 +112,6 @@ def _carry_out(ticket_name: str, ladder: str, step: engine.LadderStep, now: date
         ticket.status = "Closed"
         ticket.close_reason = _("No reply")
         ticket.flags.ignore_permissions = True
-        ticket.flags.closed_unanswered = True  # no rating request (engine.rating_links.rating_request)
         ticket.save()
         return True
     subject = _("Re: {0} [{1}]").format(ticket.subject, ticket.name)

@@ -84,16 +84,13 @@ _BY_EMAIL_CHANNELS = ("Email", "Web", "Phone")
 
 
 def rating_request(*, channel: str | None, status_before: str | None, status_now: str | None, rated: bool,
-                   requested: bool, telegram_chat: object = None, email: str | None = None,
-                   closed_unanswered: bool = False) -> str | None:
+                   requested: bool, telegram_chat: object = None, email: str | None = None) -> str | None:
     """How to ask for the customer's rating now — ASK_IN_TELEGRAM, ASK_BY_EMAIL — or None.
 
     Once per ticket: when it first becomes Resolved or Closed (Resolved → Closed, or a reopened ticket
     resolved again, asks nothing: `requested` says a request, on any channel, went out before), never
-    for a rated ticket, and only where there is somewhere to send it. A ticket closed because the
-    customer stopped answering (`closed_unanswered`, the waiting ladder's close) was not resolved for
-    them: "how did we do?" after two reminders is noise, so nothing is asked."""
-    if rated or requested or closed_unanswered:
+    for a rated ticket, and only where there is somewhere to send it."""
+    if rated or requested:
         return None
     if status_now not in DONE_STATUSES or status_before in DONE_STATUSES:
         return None

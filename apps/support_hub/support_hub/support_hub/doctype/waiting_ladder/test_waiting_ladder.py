@@ -67,7 +67,10 @@ class TestWaitingLadder(FrappeTestCase):
         self.assertEqual(self.run_ladder(ticket, msk(2026, 3, 14, 12, 1)), [])
         stored = frappe.get_doc("Ticket", ticket.name)
         self.assertEqual((stored.status, stored.close_reason), ("Closed", "No reply"))
-        self.assertEqual(len(automated(ticket)), 2)
+        # the reminder, the closing notice, then the rating request every closed e-mail ticket gets
+        messages = automated(ticket)
+        self.assertEqual(len(messages), 3, messages)
+        self.assertIn("How did we do?", messages[2])
         log = frappe.get_all("Support Automation Log", filters={"ticket": ticket.name, "automation": "Waiting Ladder"},
                              pluck="reason")
         self.assertEqual(len(log), 3)
