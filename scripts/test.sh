@@ -206,7 +206,13 @@ if [ "$served_http" = 1 ] || [ "$served_browser" = 1 ] || [ "$erp" = 1 ]; then
 			served_jobs+=($!)
 		fi
 		if [ "$served_browser" = 1 ]; then
-			SUPPORT_HUB_SITE_NAME="$SUPPORT_HUB_TEST_SITE" run_pytest browser tests/browser &
+			# Two browsers at once, each on its own files: most of a desk test is waiting for the page.
+			SUPPORT_HUB_SITE_NAME="$SUPPORT_HUB_TEST_SITE" run_pytest browser tests/browser/test_desk_flows.py \
+				tests/browser/test_desk_load_time.py &
+			served_jobs+=($!)
+			SUPPORT_HUB_SITE_NAME="$SUPPORT_HUB_TEST_SITE" run_pytest browser-more tests/browser \
+				--ignore tests/browser/test_desk_flows.py \
+				--ignore tests/browser/test_desk_load_time.py &
 			served_jobs+=($!)
 		fi
 		if [ "$erp" = 1 ]; then
@@ -219,7 +225,8 @@ if [ "$served_http" = 1 ] || [ "$served_browser" = 1 ] || [ "$erp" = 1 ]; then
 			[ "$erp" = 1 ] && printf 'ERP tests over HTTP on %s' "$SUPPORT_HUB_ERP_TEST_SITE")"
 		wait "${served_jobs[@]}"
 		[ "$served_http" = 1 ] && show_layer http "layer 3/5: HTTP tests as every role on $SUPPORT_HUB_TEST_SITE"
-		[ "$served_browser" = 1 ] && show_layer browser "layer 4/5: the desk in headless Chromium on $SUPPORT_HUB_TEST_SITE"
+		[ "$served_browser" = 1 ] && show_layer browser "layer 4/5: the desk in headless Chromium on $SUPPORT_HUB_TEST_SITE" &&
+			show_layer browser-more "layer 4/5, the second browser: the desk's other pages"
 		[ "$erp" = 1 ] && show_layer erp-http "layer 5/5: ERP tests over HTTP on $SUPPORT_HUB_ERP_TEST_SITE"
 	else
 		failed=$((failed + 1))

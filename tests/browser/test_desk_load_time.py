@@ -9,6 +9,7 @@ tests, judge speed), while what the agent sees is asserted: the rows, the count,
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -85,4 +86,5 @@ def test_ticket_list_and_form_with_100k_tickets(site, admin, desk, capsys):
 
     report(capsys, f"desk load time with {total:,} tickets, as a Support Agent (target < {TARGET} s in-app): "
                    f"ticket list first {verdict(list_first)}, again {verdict(list_again)} ({shown} rows, "
-                   f"'{count.strip()}'); ticket form first {verdict(form_first)}, again {verdict(form_again)}")
+                   f"'{count.strip()}'); ticket form first {verdict(form_first)}, again {verdict(form_again)}; "
+                   f"load average {os.getloadavg()[0]:.1f} (other layers run beside this one)")
