@@ -101,6 +101,10 @@ def open_queue(desk, label: str, doctype: str, narrow: list, expected: list[str]
     return shown
 
 
+def page_title(desk) -> str:
+    return desk.js("return cur_list.page.$title_area.find('.title-text').text().trim()")
+
+
 def sorted_by(desk) -> tuple[str, str]:
     return tuple(desk.js("return [cur_list.sort_selector.sort_by, cur_list.sort_selector.sort_order]"))
 
@@ -121,6 +125,7 @@ def test_agent_works_each_queue_in_deadline_order(site, desk, queue_world):
         shown = open_queue(desk, label, "Ticket", narrow, in_deadline_order(expected))
         assert sorted_by(desk) == ("next_due", "asc"), label
         assert shown == in_deadline_order(expected), (label, shown, expected)
+        assert page_title(desk) == label  # each queue has its own title, with the agent's filter added too
     # The list shows who the customer is.
     assert desk.js("return cur_list.columns.some(c => c.df && c.df.fieldname === 'customer')")
     # Opened plainly (not as a queue), the list keeps the user's own sort.
@@ -128,6 +133,33 @@ def test_agent_works_each_queue_in_deadline_order(site, desk, queue_world):
     desk.settle()
     desk.open("ticket")
     assert sorted_by(desk) == ("creation", "desc")
+
+    # Switched from the list sidebar: the queue's filters (as the workspace opens it), title and sort.
+    for label in ("Waiting for Customer", "Overdue"):
+        link = desk.wait_until("return Array.from(document.querySelectorAll('.support-hub-queue'))"
+                               ".find(a => a.dataset.queue === arguments[0] && a.offsetParent !== null) || null",
+                               label, what=f"{label} in the list sidebar")
+        link.click()
+        desk.wait_until("return cur_list.page.$title_area.find('.title-text').text().trim() === arguments[0]",
+                        label, what=f"the {label} title")
+        desk.settle()
+        desk.assert_clean()
+        applied = desk.js("return cur_list.filter_area.get().map(f => f[1] + ' ' + f[2])")
+        assert sorted_by(desk) == ("next_due", "asc"), label
+        if label == "Overdue":
+            assert {"sla_status =", "next_due <", "status not in"} == set(applied), applied
+        else:
+            assert applied == ["status ="], applied
+    desk.js("return cur_list.filter_area.add(arguments[0])", narrow)
+    expected, deadline = in_deadline_order(queues["Overdue"]), time.monotonic() + 20
+    while time.monotonic() < deadline:
+        desk.settle()
+        shown = desk.js(SHOWN)
+        if shown == expected:
+            break
+        time.sleep(0.5)
+    assert shown == expected, (shown, expected, desk.js("return cur_list.filter_area.get()"))
+    assert page_title(desk) == "Overdue"
 
 
 def test_claims_officer_works_claims_in_deadline_order(site, admin, desk, queue_world):

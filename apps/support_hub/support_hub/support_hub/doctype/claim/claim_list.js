@@ -8,7 +8,10 @@ const DECIDED_CLAIM_STATUSES = ["Approved", "Rejected", "Compensated", "Closed"]
 frappe.listview_settings["Claim"] = {
 	add_fields: ["status", "deadline", "decided_on", "escalated_on"],
 	onload(listview) {
-		support_hub.queues.sort_queues_by(listview, "deadline");
+		support_hub.queues.setup(listview, "deadline");
+	},
+	refresh(listview) {
+		support_hub.queues.show_title(listview);
 	},
 	is_overdue(doc, now) {
 		return UNDECIDED_CLAIM_STATUSES.includes(doc.status) && !!doc.deadline && doc.deadline < now;

@@ -21,8 +21,11 @@ frappe.listview_settings["Ticket"] = {
 			return support_hub.sla.timer_html(doc);
 		},
 	},
+	refresh(listview) {
+		support_hub.queues.show_title(listview);
+	},
 	onload(listview) {
-		support_hub.queues.sort_queues_by(listview, "next_due");
+		support_hub.queues.setup(listview, "next_due");
 		// Keep the timers honest while the list stays open.
 		setInterval(() => listview.refresh(), 60 * 1000);
 	},
