@@ -8,6 +8,7 @@ import time
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -27,8 +28,9 @@ def new_ticket(admin, assign_to: str | None = None, **values) -> str:
 
 
 def click_text(desk, text: str, scope: str = "") -> None:
-    element = desk.driver.find_element(
-        By.XPATH, f"{scope}//*[self::button or self::a or self::span][normalize-space()='{text}']")
+    # Waited for: a workspace draws its shortcuts a moment after the page has settled.
+    element = WebDriverWait(desk.driver, 20).until(lambda d: d.find_element(
+        By.XPATH, f"{scope}//*[self::button or self::a or self::span][normalize-space()='{text}']"))
     desk.js("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
 

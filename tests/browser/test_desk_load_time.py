@@ -4,7 +4,8 @@ site with 100,000 tickets (tests/browser/ticket_volume.py puts them there before
 Measured in-app, as an agent moves around the desk: from frappe.set_route to settled — the route rendered,
 its rows or fields on screen, no request in flight, nothing frozen — held for 300 ms, so a request started
 by a late render counts. The first visit (the doctype's meta and list settings still to load) and a
-repeat visit are printed with the 1.5 s target; a timing is printed, not asserted (benchmarks, not timed
+repeat visit are printed with the 1.5 s target (scripts/test.sh runs this test alone, after the other
+served layers, so that it times the desk rather than the machine's load); a timing is printed, not asserted (benchmarks, not timed
 tests, judge speed), while what the agent sees is asserted: the rows, the count, the form, no errors."""
 
 from __future__ import annotations
@@ -87,4 +88,4 @@ def test_ticket_list_and_form_with_100k_tickets(site, admin, desk, capsys):
     report(capsys, f"desk load time with {total:,} tickets, as a Support Agent (target < {TARGET} s in-app): "
                    f"ticket list first {verdict(list_first)}, again {verdict(list_again)} ({shown} rows, "
                    f"'{count.strip()}'); ticket form first {verdict(form_first)}, again {verdict(form_again)}; "
-                   f"load average {os.getloadavg()[0]:.1f} (other layers run beside this one)")
+                   f"load average {os.getloadavg()[0]:.1f}")
