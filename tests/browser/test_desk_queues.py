@@ -38,6 +38,9 @@ def queue_world(site, admin):
     def make(priority, assign_to=None, status=None):
         name = new_ticket(admin, assign_to=assign_to, ticket_type=ticket_type, priority=priority, channel="Internal",
                           subject=f"Queue {priority} {uuid.uuid4().hex[:6]}")
+        # As an agent meets it: after its intake (an edit in the same instant can meet the intake job's
+        # new contact half-seen: Frappe's locking read sees it, the link check's snapshot not yet).
+        site.wait_for(lambda: admin.doc("Ticket", name).get("intake_done"), timeout=60, what="intake")
         if status:
             values = {"status": status}
             if status == "Postponed":  # until tomorrow: the reopen sweep leaves it alone meanwhile
