@@ -91,7 +91,14 @@ def open_queue(desk, label: str, doctype: str, narrow: list, expected: list[str]
     desk.wait_until(f"return window.cur_list && cur_list.doctype === '{doctype}' && frappe.get_route()[0] === 'List'",
                     what=f"the {label} list")
     desk.settle()
-    # A person narrows the queue to their test's tickets with the filter bar; the queue's own filters stay.
+    shown = narrowed(desk, narrow, expected)
+    desk.assert_clean()
+    return shown
+
+
+def narrowed(desk, narrow: list, expected: list[str]) -> list[str]:
+    """A person narrows the queue to their test's tickets with the filter bar (the queue's own filters
+    stay); the rows shown once they are the expected ones, or after 20 s."""
     desk.js("return cur_list.filter_area.add(arguments[0])", narrow)
     deadline = time.monotonic() + 20  # the list refreshes a moment after a filter is added
     while time.monotonic() < deadline:
@@ -100,7 +107,6 @@ def open_queue(desk, label: str, doctype: str, narrow: list, expected: list[str]
         if shown == expected:
             break
         time.sleep(0.5)
-    desk.assert_clean()
     return shown
 
 
@@ -153,14 +159,8 @@ def test_agent_works_each_queue_in_deadline_order(site, desk, queue_world):
             assert {"sla_status =", "next_due <", "status not in"} == set(applied), applied
         else:
             assert applied == ["status ="], applied
-    desk.js("return cur_list.filter_area.add(arguments[0])", narrow)
-    expected, deadline = in_deadline_order(queues["Overdue"]), time.monotonic() + 20
-    while time.monotonic() < deadline:
-        desk.settle()
-        shown = desk.js(SHOWN)
-        if shown == expected:
-            break
-        time.sleep(0.5)
+    expected = in_deadline_order(queues["Overdue"])
+    shown = narrowed(desk, narrow, expected)
     assert shown == expected, (shown, expected, desk.js("return cur_list.filter_area.get()"))
     assert page_title(desk) == "Overdue"
 
