@@ -57,7 +57,7 @@ run_pytest() {
 	PYTHONPATH="$REPO_ROOT/apps/support_hub" "$SUPPORT_HUB_TEST_VENV/bin/python" -m pytest -q -p no:cacheprovider \
 		"$@" "${extra[@]}" >"$log_dir/$name.log" 2>&1
 }
-# run_frappe_tests NAME SITE ARGS...: bench run-tests, its output also on screen with `--show`.
+# run_frappe_tests NAME SITE ARGS...: bench run-tests into NAME.log, its exit status into NAME.status.
 run_frappe_tests() {
 	local name="$1" site="$2"
 	shift 2
