@@ -189,6 +189,11 @@ def test_manager_creates_an_sla_policy_with_hours_and_a_holiday(site, admin, des
                 control.send_keys(Keys.CONTROL, "a")
                 control.send_keys(value)
                 control.send_keys(Keys.TAB)  # on to the next field (closes a date or time picker)
+                # The control writes the row a moment after its change event (later on a busy machine):
+                # the row is closed only once the value is in the document.
+                desk.wait_until(f"const rows = cur_frm.doc.{table} || []; "
+                                f"return !!(rows.length && rows[rows.length - 1][arguments[0]])",
+                                fieldname, what=f"{fieldname} in the {table} row")
             time.sleep(0.3)
         desk.driver.find_element(By.CSS_SELECTOR, f".grid-row-open .grid-collapse-row").click()
         time.sleep(0.3)
