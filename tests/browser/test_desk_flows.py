@@ -158,6 +158,31 @@ def test_manager_creates_an_sla_policy_with_hours_and_a_holiday(site, admin, des
     desk.type_into("policy_name", name)
     assert desk.js("return cur_frm.doc.time_zone") == desk.js("return frappe.boot.time_zone.system")  # preset
 
+    def type_until_kept(table: str, fieldname: str, value: str) -> None:
+        """Types a value into the open row form and waits until the row in the document holds it.
+        On a busy machine the freshly opened row form can refresh its controls from the (still empty) row
+        after the keys went in, and the field is blank again (the CI run's screenshot); a person then types
+        it once more."""
+        selector = f".grid-row-open .form-in-grid .frappe-control[data-fieldname='{fieldname}'] input"
+        kept = (f"const rows = cur_frm.doc.{table} || []; "
+                f"return !!(rows.length && rows[rows.length - 1][arguments[0]])")
+        for attempt in range(3):
+            control = desk.wait_for_css(selector)
+            # Focused, not clicked: the row form slides open, and a click lands on whatever is
+            # passing under that point at the moment.
+            desk.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", control)
+            control.send_keys(Keys.CONTROL, "a")
+            control.send_keys(value)
+            control.send_keys(Keys.TAB)  # on to the next field (closes a date or time picker)
+            try:
+                # The control writes the row a moment after its change event (later on a busy machine).
+                desk.wait_until(kept, fieldname, timeout=10 if attempt < 2 else 30,
+                                what=f"{fieldname} in the {table} row")
+                return
+            except AssertionError:
+                if attempt == 2:
+                    raise
+
     def fill_row(table: str, values: dict) -> None:
         """The table's last row (added with "Add Row" unless the form started with an empty one),
         filled in its row form as a person does when the grid is too narrow."""
@@ -183,17 +208,7 @@ def test_manager_creates_an_sla_policy_with_hours_and_a_holiday(site, admin, des
             if control.tag_name == "select":
                 Select(control).select_by_value(value)
             else:
-                # Focused, not clicked: the row form slides open, and a click lands on whatever is
-                # passing under that point at the moment.
-                desk.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", control)
-                control.send_keys(Keys.CONTROL, "a")
-                control.send_keys(value)
-                control.send_keys(Keys.TAB)  # on to the next field (closes a date or time picker)
-                # The control writes the row a moment after its change event (later on a busy machine):
-                # the row is closed only once the value is in the document.
-                desk.wait_until(f"const rows = cur_frm.doc.{table} || []; "
-                                f"return !!(rows.length && rows[rows.length - 1][arguments[0]])",
-                                fieldname, what=f"{fieldname} in the {table} row")
+                type_until_kept(table, fieldname, value)
             time.sleep(0.3)
         desk.driver.find_element(By.CSS_SELECTOR, f".grid-row-open .grid-collapse-row").click()
         time.sleep(0.3)
