@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import frappe
 from frappe.utils import now_datetime
@@ -29,35 +30,65 @@ LEASE = timedelta(minutes=2)
 _recent_sends: list[tuple[str, float]] = []
 
 
+class Message(NamedTuple):
+    """One message to queue. `deadline`: the text's time-left placeholder is filled in against it when
+    the message is sent (engine.alerts.render_at_send), so a late send still tells the truth."""
+
+    key: str
+    chat_id: str | int | None
+    text: str
+    purpose: str
+    reference: tuple[str, str] | None = None
+    reply_markup: dict | None = None
+    deadline: datetime | None = None
+
+
+_FIELDS = ("name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "dedupe_key", "chat_id", "text",
+           "purpose", "status", "attempts", "next_try", "reference_doctype", "reference_name", "reply_markup",
+           "deadline")
+_CHUNK = 1000
+
+
 def queue(key: str, chat_id, text: str, purpose: str, reference: tuple[str, str] | None = None,
           reply_markup: dict | None = None, deadline: datetime | None = None) -> str | None:
-    """Queue one message; returns the row name, or None when the key was queued before.
+    """Queue one message; returns the row name, or None when the key was queued before."""
+    queued = queue_many([Message(key, chat_id, text, purpose, reference, reply_markup, deadline)])
+    return queued[0] if queued else None
 
-    `deadline`: the text's time-left placeholder is filled in against it when the message is sent
-    (engine.alerts.render_at_send), so a late send still tells the truth."""
-    if not chat_id or frappe.db.exists("Telegram Outbox", {"dedupe_key": key}):
-        return None
-    row = frappe.get_doc(
-        {
-            "doctype": "Telegram Outbox",
-            "dedupe_key": key,
-            "chat_id": str(chat_id),
-            "text": text,
-            "purpose": purpose,
-            "status": engine.OutboxStatus.QUEUED.value,
-            "next_try": None,  # due at once
-            "reference_doctype": reference[0] if reference else None,
-            "reference_name": reference[1] if reference else None,
-            "reply_markup": json.dumps(reply_markup) if reply_markup else None,
-            "deadline": deadline,
-        }
-    )
-    try:
-        row.db_insert()
-    except frappe.UniqueValidationError:
-        return None  # a concurrent transaction queued the same event
-    frappe.db.after_commit.add(_kick)
-    return row.name
+
+def queue_many(messages: list[Message]) -> list[str]:
+    """Queue messages in a few statements per thousand (an SLA re-plan can put thousands of tickets in
+    Warning at once); returns the names of the rows queued. A key queued before, or twice in `messages`,
+    is queued once. Rows keep the given order (creation a microsecond apart), which is the send order."""
+    unique: dict[str, Message] = {}
+    for message in messages:
+        if message.chat_id and message.key not in unique:
+            unique[message.key] = message
+    queued: list[str] = []
+    now, user = now_datetime(), frappe.session.user
+    status = engine.OutboxStatus.QUEUED.value
+    pending = list(unique.values())
+    for start in range(0, len(pending), _CHUNK):
+        chunk = pending[start : start + _CHUNK]
+        known = set(frappe.get_all("Telegram Outbox", filters={"dedupe_key": ["in", [m.key for m in chunk]]},
+                                   pluck="dedupe_key"))
+        rows = []
+        for m in (m for m in chunk if m.key not in known):
+            stamp = now + timedelta(microseconds=len(queued) + len(rows))
+            rows.append((frappe.generate_hash(length=10), stamp, stamp, user, user, 0, 0, m.key, str(m.chat_id), m.text,
+                         m.purpose, status, 0, None,  # next_try: due at once
+                         m.reference[0] if m.reference else None, m.reference[1] if m.reference else None,
+                         json.dumps(m.reply_markup) if m.reply_markup else None, m.deadline))
+        if not rows:
+            continue
+        # INSERT IGNORE: a key a concurrent transaction queued meanwhile keeps that transaction's row.
+        frappe.db.bulk_insert("Telegram Outbox", _FIELDS, rows, ignore_duplicates=True)
+        names = [row[0] for row in rows]
+        inserted = set(frappe.get_all("Telegram Outbox", filters={"name": ["in", names]}, pluck="name"))
+        queued.extend(name for name in names if name in inserted)
+    if queued:
+        frappe.db.after_commit.add(_kick)
+    return queued
 
 
 def _kick() -> None:

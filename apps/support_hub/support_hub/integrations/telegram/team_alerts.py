@@ -41,30 +41,53 @@ def _team_chat(team: str | None, conf) -> str | None:
     return chat or conf.team_chat_id
 
 
+def _agents(users: set[str]) -> dict[str, alerts.Agent]:
+    """_agent for many users in one query."""
+    if not users:
+        return {}
+    rows = frappe.get_all("User", filters={"name": ["in", list(users)]},
+                          fields=["name", "full_name", "telegram_username", "telegram_user_id"])
+    return {r.name: alerts.Agent(r.full_name or r.name, r.telegram_username or None, r.telegram_user_id or None)
+            for r in rows}
+
+
+def _team_chats(teams: set[str], conf) -> dict[str | None, str | None]:
+    """_team_chat for many teams in one query (None: no team, the default chat)."""
+    rows = dict(frappe.get_all("Support Team", filters={"name": ["in", list(teams)]},
+                               fields=["name", "telegram_chat_id"], as_list=True)) if teams else {}
+    return {team: rows.get(team) or conf.team_chat_id for team in (*teams, None)}
+
+
 def on_sla_transitions(transitions: list[Transition]) -> None:
-    """Hooked on the SLA sweep: one "deadline is burning" alert per ticket, deadline and due date."""
+    """Hooked on the SLA sweep (and a policy's re-plan): one "deadline is burning" alert per ticket,
+    deadline and due date, read and queued set-based: a re-plan can put thousands in Warning at once."""
     conf = site.settings()
     warnings = [t for t in transitions if t.status is SlaStatus.WARNING]
     if not (conf.enabled and warnings):
         return
     tickets = {
         row.name: row
-        for row in frappe.get_all("Ticket", filters={"name": ["in", [t.ticket for t in warnings]]},
+        for row in frappe.get_all("Ticket", filters={"name": ["in", list({t.ticket for t in warnings})]},
                                   fields=["name", "subject", "team", "_assign"])
     }
+    first_assignee = {name: (json.loads(row._assign or "[]") or [None])[0] for name, row in tickets.items()}
+    agents = _agents({user for user in first_assignee.values() if user})
+    chats = _team_chats({row.team for row in tickets.values() if row.team}, conf)
+    messages = []
     for transition in warnings:
         ticket = tickets.get(transition.ticket)
-        chat = ticket and _team_chat(ticket.team, conf)
+        chat = ticket and chats.get(ticket.team or None)
         if not chat:
             continue
-        assignees = json.loads(ticket._assign or "[]")
         text = alerts.deadline_warning(
             lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=transition.target.value,
             due=to_naive(transition.due),  # the time left is filled in when the outbox sends it
-            assignee=_agent(assignees[0] if assignees else None), ticket_url=get_url_to_form("Ticket", ticket.name),
+            assignee=agents.get(first_assignee[ticket.name]), ticket_url=get_url_to_form("Ticket", ticket.name),
         )
         key = keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)
-        outbox.queue(key, chat, text, "Deadline Warning", ("Ticket", ticket.name), deadline=to_naive(transition.due))
+        messages.append(outbox.Message(key, chat, text, "Deadline Warning", ("Ticket", ticket.name),
+                                       deadline=to_naive(transition.due)))
+    outbox.queue_many(messages)
 
 
 def on_sla_event_insert(event, method=None) -> None:

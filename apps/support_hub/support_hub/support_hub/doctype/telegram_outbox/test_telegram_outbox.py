@@ -55,6 +55,45 @@ class TestTelegramAlerts(TelegramAlertsTestCase):
         self.assertIn("10 min", message["text"])  # time left when the warning fired
         self.assertEqual(queued(status="Sent", tickets=[ticket])[0].attempts, 1)
 
+    def test_many_tickets_in_warning_at_once_are_alerted_once_each_in_a_few_queries(self):
+        """A policy's re-plan can put thousands of tickets in Warning in one go: each gets its alert, to its
+        team's own chat (else the default one), naming its assignee, in statements per thousand, not per
+        ticket; seen again, nothing more is queued."""
+        from support_hub.engine.sla import SlaStatus, SlaTarget, Transition
+        from support_hub.integrations.telegram import team_alerts
+        from support_hub.system_time import to_aware
+
+        team = "Alerts Night Shift"
+        if not frappe.db.exists("Support Team", team):
+            frappe.get_doc({"doctype": "Support Team", "team_name": team, "telegram_chat_id": "-100777"}).insert()
+        with self.freeze_time(msk(2026, 3, 2, 10, 0)):
+            tickets = [make_ticket(subject=f"Burning {i}", team=team if i % 2 else None) for i in range(40)]
+        assign({"doctype": "Ticket", "name": tickets[1].name, "assign_to": [AGENT]}, ignore_permissions=True)
+        transitions = [Transition(t.name, SlaStatus.WARNING, SlaTarget.FIRST_RESPONSE, to_aware(t.first_response_due))
+                       for t in tickets]
+        statements = []
+        real_sql = frappe.db.sql
+
+        def counted(query, *args, **kwargs):
+            statements.append(query)
+            return real_sql(query, *args, **kwargs)
+
+        frappe.db.sql = counted
+        try:
+            team_alerts.on_sla_transitions(transitions)
+            first = len(statements)
+            team_alerts.on_sla_transitions(transitions)  # the sweep sees them again
+        finally:
+            frappe.db.sql = real_sql
+        self.assertLessEqual(first, 10, statements[:first])
+        rows = frappe.get_all("Telegram Outbox", filters={"purpose": "Deadline Warning",
+                                                          "reference_name": ["in", [t.name for t in tickets]]},
+                              fields=["reference_name", "chat_id", "text"], order_by="creation asc")
+        self.assertEqual([r.reference_name for r in rows], [t.name for t in tickets])  # once each, in order
+        self.assertEqual({r.reference_name: r.chat_id for r in rows},
+                         {t.name: "-100777" if i % 2 else str(TEAM_CHAT) for i, t in enumerate(tickets)})
+        self.assertIn("@adelia_support", rows[1].text)
+
     def test_manual_sla_change_goes_to_the_manager_chat(self):
         with self.freeze_time(msk(2026, 3, 2, 10, 0)):
             ticket = make_ticket()
