@@ -223,3 +223,47 @@ def test_user_text_can_never_break_the_markup(subject, comment, name, lang):
         shown = visible(text)
         assert subject.replace("\r", "\n") in shown.replace("\r", "\n") or not subject
         assert not re.search(r"<(?!/?(b|a|blockquote)[ >])", text)
+
+
+# ----- many alerts at once: one summary per recipient ---------------------------------------------------------
+
+from support_hub.engine.alerts import SUMMARY_LISTED, SUMMARY_OVER, deadlines_summary, split_for_summary  # noqa: E402
+from support_hub.engine.outbox import summary_key  # noqa: E402
+
+
+@given(st.dictionaries(st.sampled_from(["-1001", "-1002", "-1003", "mgr@x"]),
+                       st.lists(st.integers(), max_size=3 * SUMMARY_OVER), max_size=4))
+def test_every_alert_goes_out_once_alone_or_in_its_recipients_summary(by_recipient):
+    singles, summaries = split_for_summary(by_recipient)
+    for recipient, items in by_recipient.items():
+        alone = [item for r, item in singles if r == recipient]
+        if len(items) > SUMMARY_OVER:
+            assert summaries[recipient] == items and alone == []
+        else:
+            assert alone == items and recipient not in summaries
+
+
+def test_a_summary_names_the_first_tickets_escaped_and_links_to_the_rest():
+    tickets = [(f"TCK-{i:05d}", f"Order <{i}> late", f"https://desk.example/app/ticket/TCK-{i:05d}") for i in range(25)]
+    text = deadlines_summary(lang="en", breached=True, tickets=tickets, list_url="https://desk.example/app/ticket?x=1&y=2")
+    checker = TagChecker()
+    checker.feed(text)
+    checker.close()
+    assert text.startswith("🚨 <b>Deadlines missed: 25 tickets</b>")
+    assert text.count("• ") == SUMMARY_LISTED
+    assert "TCK-00009" in text and "TCK-00010" not in text
+    assert "Order &lt;3&gt; late" in text
+    assert f'<a href="https://desk.example/app/ticket?x=1&amp;y=2">and {25 - SUMMARY_LISTED} more</a>' in text
+    ru = deadlines_summary(lang="ru", breached=False, tickets=tickets[:3])
+    assert ru.startswith("🔥 <b>Горят сроки: 3 обращения</b>") and "ещё" not in ru
+    words = {n: deadlines_summary(lang="ru", breached=True, tickets=tickets[:1] * n).split("</b>")[0]
+             for n in (1, 2, 5, 11, 21, 22, 25)}
+    assert words == {1: "🚨 <b>Сроки нарушены: 1 обращение", 2: "🚨 <b>Сроки нарушены: 2 обращения",
+                     5: "🚨 <b>Сроки нарушены: 5 обращений", 11: "🚨 <b>Сроки нарушены: 11 обращений",
+                     21: "🚨 <b>Сроки нарушены: 21 обращение", 22: "🚨 <b>Сроки нарушены: 22 обращения",
+                     25: "🚨 <b>Сроки нарушены: 25 обращений"}
+
+
+def test_a_summary_key_stands_for_exactly_its_alerts():
+    assert summary_key(["a", "b"]) == summary_key(["b", "a"])
+    assert summary_key(["a", "b"]) != summary_key(["a", "b", "c"])

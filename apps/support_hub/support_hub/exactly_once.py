@@ -14,6 +14,8 @@ from __future__ import annotations
 import frappe
 from frappe.utils import now
 
+from support_hub import bulk
+
 
 def insert_once(doctype: str, values: dict) -> bool:
     """Insert a row of `doctype` with `values` (its fields; "name" when the doctype is named by a field)
@@ -37,3 +39,18 @@ def insert_once(doctype: str, values: dict) -> bool:
     placeholders = ", ".join(["%s"] * len(row))
     frappe.db.sql(f"insert ignore into `tab{doctype}` ({columns}) values ({placeholders})", tuple(row.values()))
     return frappe.db._cursor.rowcount == 1
+
+
+def insert_many_once(doctype: str, rows: list[dict]) -> list[dict]:
+    """insert_once for many rows with the same fields, in a statement per thousand (a policy change can
+    breach thousands of tickets at once); returns the rows, with their names, that this call inserted."""
+    if not rows:
+        return []
+    user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
+    stamp = now()
+    full = [{"name": values.get("name") or frappe.generate_hash(length=12), "owner": user, "modified_by": user,
+             "creation": stamp, "modified": stamp, "docstatus": 0, "idx": 0, **values} for values in rows]
+    columns = list(full[0])
+    bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in full], ignore_duplicates=True)
+    inserted = bulk.present(doctype, "name", (row["name"] for row in full))
+    return [row for row in full if row["name"] in inserted]

@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 # Telegram allows 4096 characters per message; free text is cut well below that so the frame fits.
 PREVIEW_CHARS = 700
@@ -19,6 +20,9 @@ COMMENT_CHARS = 1000
 
 RATING_EMOJI = {"bad": "👎", "ok": "😐", "great": "👍"}
 ALERTING_RATINGS = frozenset({"bad", "ok"})
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,42 @@ def deadline_breached(
     return "\n".join(lines)
 
 
+# More alerts than this for one recipient (a chat, a manager's mailbox) from one sweep or policy re-plan:
+# one message listing them instead, naming the first SUMMARY_LISTED. A policy change can put thousands
+# of tickets in Warning at once, and Telegram lets a bot post about 20 messages a minute to a group.
+SUMMARY_OVER = 5
+SUMMARY_LISTED = 10
+
+
+def split_for_summary(by_recipient: dict[K, list[V]], over: int = SUMMARY_OVER
+                      ) -> tuple[list[tuple[K, V]], dict[K, list[V]]]:
+    """(alerts sent one by one as (recipient, alert), {recipient: alerts summed up in one message})."""
+    singles: list[tuple[K, V]] = []
+    summaries: dict[K, list[V]] = {}
+    for recipient, items in by_recipient.items():
+        if len(items) > over:
+            summaries[recipient] = list(items)
+        else:
+            singles.extend((recipient, item) for item in items)
+    return singles, summaries
+
+
+def deadlines_summary(*, lang: str = "ru", breached: bool, tickets: list[tuple[str, str | None, str | None]],
+                      list_url: str | None = None, total: int | None = None) -> str:
+    """Many tickets (`total`, else as many as listed) reached Warning (or missed a deadline) at once: one
+    message for the chat, naming the first SUMMARY_LISTED of `tickets` (name, subject, url), a link to all."""
+    total = len(tickets) if total is None else total
+    title = _t(lang, "summary_breached" if breached else "summary_warning", n=total, tickets=_tickets_word(total, lang))
+    lines = [f"{'🚨' if breached else '🔥'} <b>{title}</b>"]
+    lines += [f"• {ticket_link(name, url, lang)} «{esc(_cut(subject, 60))}»"
+              for name, subject, url in tickets[:SUMMARY_LISTED]]
+    listed = min(len(tickets), SUMMARY_LISTED)
+    if total > listed:
+        more = _t(lang, "and_more", n=total - listed)
+        lines.append(f'<a href="{esc(list_url)}">{more}</a>' if list_url else more)
+    return "\n".join(lines)
+
+
 def sla_changed(
     *,
     lang: str = "ru",
@@ -228,6 +268,14 @@ def customer_message(
     return "\n".join(lines)
 
 
+def _tickets_word(n: int, lang: str) -> str:
+    if _lang(lang) == "en":
+        return "ticket" if n == 1 else "tickets"
+    if n % 10 == 1 and n % 100 != 11:
+        return "обращение"
+    return "обращения" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "обращений"
+
+
 def _cut(text: str | None, limit: int) -> str:
     # Cut before escaping: cutting escaped text could split an entity like &amp; in half.
     text = text or ""
@@ -290,6 +338,9 @@ _TEXTS = {
         "no_comment": "Без комментария",
         "message_title": "Новое сообщение клиента",
         "attachments": "📎 Вложений: {n}",
+        "summary_warning": "Горят сроки: {n} {tickets}",
+        "summary_breached": "Сроки нарушены: {n} {tickets}",
+        "and_more": "и ещё {n}",
     },
     "en": {
         "nobody": "no assignee",
@@ -317,5 +368,8 @@ _TEXTS = {
         "no_comment": "No comment",
         "message_title": "New customer message",
         "attachments": "📎 Attachments: {n}",
+        "summary_warning": "Deadlines burning: {n} {tickets}",
+        "summary_breached": "Deadlines missed: {n} {tickets}",
+        "and_more": "and {n} more",
     },
 }

@@ -12,6 +12,8 @@ after a day of trying; only Telegram saying "this chat will never accept it" fai
 
 from __future__ import annotations
 
+import hashlib
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -209,3 +211,8 @@ def rate_limit_wait(
     if is_group_chat(chat_id) and len(to_chat) >= group_per_minute:
         ready = max(ready, to_chat[-group_per_minute] + 60.0)
     return max(0.0, ready - now)
+
+
+def summary_key(alert_keys: list[str]) -> str:
+    """A summary of many alerts is queued once: its key stands for exactly the alerts it sums up."""
+    return "summary|" + hashlib.sha1("\n".join(sorted(alert_keys)).encode()).hexdigest()

@@ -83,9 +83,10 @@ def grant_erp_read() -> None:
 
 
 def grant_support_reads() -> None:
-    """The desk's e-mail composer reads the outgoing Email Account (signature, sender) as the person
-    writing: without read access an agent's "New Email" stops at "Not permitted: Email Account".
-    Passwords are never readable this way (Password fields live apart, in __Auth)."""
+    """Read access the support roles' own forms need on two Frappe doctypes that Frappe keeps to others:
+    Email Account, which the desk's e-mail composer reads (signature, sender) as the person writing
+    (without it an agent's "New Email" stops at "Not permitted: Email Account"; passwords are never
+    readable this way, Password fields live apart, in __Auth); and Currency, see below."""
     for role in ("Support Agent", "Support Manager", "Claims Officer"):
         grant_read("Email Account", role)
         # A claim's amounts are in its Currency (a Link): the form looks the value up as the person

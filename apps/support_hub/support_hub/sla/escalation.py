@@ -16,17 +16,18 @@ INSERT IGNORE, so it happens once per ticket and breach however often, or concur
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to
-from frappe.utils import escape_html, format_datetime, get_fullname, get_url_to_form, now_datetime
+from frappe.utils import escape_html, format_datetime, get_fullname, get_url, get_url_to_form, now_datetime
 
+from support_hub import bulk
 from support_hub.automation import availability
 from support_hub.engine import escalation
 from support_hub.engine.sla import SlaStatus, Transition
-from support_hub.exactly_once import insert_once
+from support_hub.exactly_once import insert_many_once, insert_once
 from support_hub.system_time import to_aware, to_naive
 
 
@@ -35,49 +36,60 @@ def _claim(ticket: str, event: str, target: str, due, key: str, **values) -> boo
                                      "occurred_on": now_datetime(), "alert_managers": 0, "dedupe_key": key, **values})
 
 
+# A summary e-mail (more breaches at once for the same managers than engine.alerts.SUMMARY_OVER: a policy
+# change that shortened a target, a sweep after the scheduler was down) lists this many; a link the rest.
+DIGEST_LISTED = 100
+
+
 def on_sla_transitions(transitions: list[Transition]) -> None:
-    """Hooked on support_hub_sla_transitions: escalate each new breach once."""
+    """Hooked on support_hub_sla_transitions: escalate each new breach once, set-based (claims, chat
+    alerts), as a re-plan can breach thousands of tickets in one go."""
     breaches = [t for t in transitions if t.status is SlaStatus.BREACHED]
     if not breaches:
         return
-    tickets = {
-        row.name: row
-        for row in frappe.get_all("Ticket", filters={"name": ["in", list({t.ticket for t in breaches})]},
-                                  fields=["name", "subject", "team", "_assign", "resolved_on"])
-    }
-    for breach in breaches:
-        ticket = tickets.get(breach.ticket)
-        if ticket is None:
-            continue
-        if not _claim(ticket.name, "Escalated", breach.target.value, to_naive(breach.due),
-                      escalation.escalated_key(breach.dedupe_key)):
-            continue  # escalated already
-        _alert_team_chat(ticket, breach)
-        _mail_manager(ticket, breach)
+    tickets = {row.name: row for row in bulk.rows_where_in("Ticket", "name", (t.ticket for t in breaches),
+                                                           ["name", "subject", "team", "_assign"])}
+    breaches = [b for b in breaches if b.ticket in tickets]
+    by_key = {escalation.escalated_key(b.dedupe_key): b for b in breaches}
+    claimed = insert_many_once("SLA Event", [
+        {"ticket": b.ticket, "event": "Escalated", "target": b.target.value, "due": to_naive(b.due),
+         "occurred_on": now_datetime(), "alert_managers": 0, "dedupe_key": key}
+        for key, b in by_key.items()
+    ])
+    fresh = [by_key[row["dedupe_key"]] for row in claimed]  # the others were escalated already
+    if fresh:
+        _alert_team_chats(fresh)
+        _mail_managers(fresh, tickets)
 
 
 def _assignees(ticket) -> list[str]:
     return json.loads(ticket.get("_assign") or "[]")
 
 
-def _alert_team_chat(ticket, breach: Transition) -> None:
+def _alert_team_chats(breaches: list[Transition]) -> None:
     from support_hub.engine import alerts
     from support_hub.engine import outbox as keys
     from support_hub.integrations.telegram import outbox, site
-    from support_hub.integrations.telegram.team_alerts import _agent, _plain, _team_chat
+    from support_hub.integrations.telegram.team_alerts import _plain, alert_targets, queue_deadline_alerts, ticket_url
 
     conf = site.settings()
-    chat = conf.enabled and _team_chat(ticket.team, conf)
-    if not chat:
+    if not conf.enabled:
         return
-    assignees = _assignees(ticket)
-    text = alerts.deadline_breached(
-        lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=breach.target.value,
-        due=to_naive(breach.due), assignee=_agent(assignees[0] if assignees else None), team=ticket.team,
-        ticket_url=get_url_to_form("Ticket", ticket.name),
-    )
-    key = keys.outbox_key(escalation.breach_alert_key(breach.dedupe_key), chat)
-    outbox.queue(key, chat, text, "Deadline Breached", ("Ticket", ticket.name), deadline=to_naive(breach.due))
+    targets, _tickets = alert_targets(breaches, conf)
+
+    def key(chat, ticket, breach):
+        return keys.outbox_key(escalation.breach_alert_key(breach.dedupe_key), chat)
+
+    def message(chat, ticket, breach, agents):
+        text = alerts.deadline_breached(
+            lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=breach.target.value,
+            due=to_naive(breach.due), assignee=agents.get(ticket.first_assignee), team=ticket.team,
+            ticket_url=ticket_url(ticket.name),
+        )
+        return outbox.Message(key(chat, ticket, breach), chat, text, "Deadline Breached", ("Ticket", ticket.name),
+                              deadline=to_naive(breach.due))
+
+    queue_deadline_alerts(targets, conf, breached=True, key=key, message=message)
 
 
 def managers_of(team: str | None) -> list[str]:
@@ -91,30 +103,68 @@ def managers_of(team: str | None) -> list[str]:
     return frappe.get_all("User", filters={"name": ["in", users], "enabled": 1}, pluck="name") if users else []
 
 
-def _mail_manager(ticket, breach: Transition) -> None:
-    recipients = [u for u in managers_of(ticket.team) if frappe.db.get_value("User", u, "email")]
-    if not recipients:
-        return
-    target = _(breach.target.value)
+def _mail_managers(breaches: list[Transition], tickets: dict) -> None:
+    """An e-mail per breach to the managers of its team; more than engine.alerts.SUMMARY_OVER for the
+    same managers in one go: one e-mail listing them."""
+    from support_hub.engine.alerts import split_for_summary
+
+    recipients_of: dict[str | None, tuple[str, ...]] = {}
+    groups: dict[tuple[str, ...], list[Transition]] = {}
+    for breach in breaches:
+        team = tickets[breach.ticket].team or None
+        if team not in recipients_of:
+            managers = managers_of(team)
+            with_mail = set(frappe.get_all("User", filters={"name": ["in", managers], "email": ["is", "set"]},
+                                           pluck="name")) if managers else set()
+            recipients_of[team] = tuple(sorted(u for u in managers if u in with_mail))
+        if recipients_of[team]:
+            groups.setdefault(recipients_of[team], []).append(breach)
+    singles, summaries = split_for_summary(groups)
+    for recipients, breach in singles:
+        _mail_one(list(recipients), tickets[breach.ticket], breach)
+    for recipients, group in summaries.items():
+        _mail_digest(list(recipients), group, tickets)
+
+
+def _breach_row(ticket, breach: Transition) -> list[tuple[str, str]]:
     assignees = _assignees(ticket)
-    rows = [
+    return [
         (_("Ticket"), f'<a href="{get_url_to_form("Ticket", ticket.name)}">{escape_html(ticket.name)}</a>'),
         (_("Subject"), escape_html(ticket.subject or "")),
-        (_("Deadline"), f"{target}, {format_datetime(to_naive(breach.due))}"),
+        (_("Deadline"), f"{_(breach.target.value)}, {format_datetime(to_naive(breach.due))}"),
         (_("Team"), escape_html(ticket.team or _("(none)"))),
         (_("Assigned To"), escape_html(", ".join(get_fullname(u) for u in assignees) or _("nobody"))),
     ]
+
+
+def _mail_one(recipients: list[str], ticket, breach: Transition) -> None:
     message = "<p>{}</p><table>{}</table>".format(
         escape_html(_("A ticket missed its SLA deadline.")),
-        "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in rows),
+        "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in _breach_row(ticket, breach)),
     )
     frappe.sendmail(
         recipients=recipients,
-        subject=_("Ticket {0} missed its {1} deadline: {2}").format(ticket.name, target, ticket.subject or ""),
+        subject=_("Ticket {0} missed its {1} deadline: {2}").format(ticket.name, _(breach.target.value),
+                                                                     ticket.subject or ""),
         message=message,
         reference_doctype="Ticket",
         reference_name=ticket.name,
     )
+
+
+def _mail_digest(recipients: list[str], breaches: list[Transition], tickets: dict) -> None:
+    rows = [_breach_row(tickets[b.ticket], b) for b in breaches[:DIGEST_LISTED]]
+    head = "".join(f"<th>{label}</th>" for label, _value in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{value}</td>" for _label, value in row) + "</tr>" for row in rows)
+    more = ""
+    if len(breaches) > len(rows):
+        more = '<p><a href="{}">{}</a></p>'.format(
+            get_url("/app/ticket?sla_status=Breached"),
+            escape_html(_("and {0} more: all breached tickets").format(len(breaches) - len(rows))))
+    message = "<p>{}</p><table><tr>{}</tr>{}</table>{}".format(
+        escape_html(_("{0} tickets missed their SLA deadlines at once.").format(len(breaches))), head, body, more)
+    frappe.sendmail(recipients=recipients, subject=_("{0} tickets missed their SLA deadlines").format(len(breaches)),
+                    message=message)
 
 
 # ----- reassignment after N minutes without a response ---------------------------------------------

@@ -10,18 +10,18 @@ import frappe
 from frappe import _
 from frappe.utils import format_datetime, get_fullname, now_datetime
 
+from support_hub import bulk
 from support_hub.engine.sla import Postponement, Transition
 from support_hub.system_time import to_naive
 
 
-def record_transitions(transitions: list[Transition]) -> list[str]:
-    """Insert one SLA Event per new transition; returns the tickets that got a new event."""
+def record_transitions(transitions: list[Transition], held: list[Transition] | None = None) -> list[str]:
+    """Insert one SLA Event per new transition; returns the tickets that got a new event. The new
+    transitions go to the listeners at once, or, given `held`, into it for the caller to hand over later
+    (notify_transitions), all together."""
     if not transitions:
         return []
-    keys = [t.dedupe_key for t in transitions]
-    known = set()
-    for chunk in _chunks(keys, 1000):
-        known.update(frappe.get_all("SLA Event", filters={"dedupe_key": ["in", chunk]}, pluck="dedupe_key"))
+    known = bulk.present("SLA Event", "dedupe_key", (t.dedupe_key for t in transitions))
     now = now_datetime()
     fresh = [t for t in transitions if t.dedupe_key not in known]
     rows = [
@@ -31,14 +31,20 @@ def record_transitions(transitions: list[Transition]) -> list[str]:
     ]
     fields = ["name", "creation", "modified", "owner", "modified_by", "ticket", "event", "target", "due",
               "occurred_on", "dedupe_key"]
-    for chunk in _chunks(rows, 5000):
-        # INSERT IGNORE: two overlapping sweeps racing on the same ticket still leave one row.
-        frappe.db.bulk_insert("SLA Event", fields, chunk, ignore_duplicates=True)
+    # INSERT IGNORE: two overlapping sweeps racing on the same ticket still leave one row.
+    bulk.insert("SLA Event", fields, rows, ignore_duplicates=True)
+    if held is None:
+        notify_transitions(fresh)
+    else:
+        held.extend(fresh)
+    return [t.ticket for t in fresh]
+
+
+def notify_transitions(fresh: list[Transition]) -> None:
+    """Bulk rows fire no document events: the listeners (Telegram alerts, breach escalation) are called."""
     if fresh:
-        # Bulk rows fire no document events: listeners (Telegram alerts) are called here instead.
         for listener in frappe.get_hooks("support_hub_sla_transitions"):
             frappe.get_attr(listener)(fresh)
-    return [t.ticket for t in fresh]
 
 
 def record_change(ticket: str, target: str, old, new, *, alert_managers: bool = True, reason: str | None = None,

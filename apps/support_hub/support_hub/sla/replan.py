@@ -21,7 +21,7 @@ from frappe import _
 from frappe.utils import get_system_timezone, now_datetime
 
 from support_hub.engine import sla_replan
-from support_hub.sla.events import record_transitions
+from support_hub.sla.events import notify_transitions, record_transitions
 from support_hub.sla.policies import enabled_policies, forget_cached_policies
 
 BATCH = 5000
@@ -182,18 +182,23 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     results = sla_replan.replan(engine_policy, tickets, clock.posix(round((now_local - _EPOCH).total_seconds() * 1e6)))
     moved = 0
     total = len(results)
+    # The Warning and Breached transitions are recorded with their batch, and their alerts and escalations
+    # made once for the whole re-plan, so a chat or a manager hears of a mass breach in one summary (not
+    # one per batch). A job killed before that keeps the SLA Events but loses those alerts.
+    fresh: list = []
     for start in range(0, total, BATCH):
         batch = results[start : start + BATCH]
         write_batch(batch, clock, changed_by=changed_by, reason=reason, stamp=stamp, tag=tag)
         moved += sum(r.first_response_moved + r.resolution_moved for r in batch)
         transitions = [r.transition for r in batch if r.transition is not None]
         if transitions:
-            record_transitions(transitions)
+            record_transitions(transitions, held=fresh)
         if commit:
             frappe.db.commit()
         frappe.publish_progress(round(100 * min(start + BATCH, total) / total), title=_("Re-planning open tickets"),
                                 doctype="SLA Policy", docname=policy,
                                 description=_("{0} of {1} tickets").format(min(start + BATCH, total), total))
+    notify_transitions(fresh)
     counts = {"tickets": len(tickets), "changed": total, "moved": moved}
     frappe.get_doc("SLA Policy", policy).add_comment(
         "Info", _("Open tickets re-planned after a change by {0}: {1} checked, {2} changed, {3} deadlines moved ({4})")

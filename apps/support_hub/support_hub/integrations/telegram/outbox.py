@@ -21,6 +21,7 @@ from typing import NamedTuple
 import frappe
 from frappe.utils import now_datetime
 
+from support_hub import bulk
 from support_hub.engine import outbox as engine
 from support_hub.engine.alerts import render_at_send
 from support_hub.integrations.telegram import site
@@ -46,7 +47,6 @@ class Message(NamedTuple):
 _FIELDS = ("name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "dedupe_key", "chat_id", "text",
            "purpose", "status", "attempts", "next_try", "reference_doctype", "reference_name", "reply_markup",
            "deadline")
-_CHUNK = 1000
 
 
 def queue(key: str, chat_id, text: str, purpose: str, reference: tuple[str, str] | None = None,
@@ -64,28 +64,20 @@ def queue_many(messages: list[Message]) -> list[str]:
     for message in messages:
         if message.chat_id and message.key not in unique:
             unique[message.key] = message
-    queued: list[str] = []
     now, user = now_datetime(), frappe.session.user
     status = engine.OutboxStatus.QUEUED.value
-    pending = list(unique.values())
-    for start in range(0, len(pending), _CHUNK):
-        chunk = pending[start : start + _CHUNK]
-        known = set(frappe.get_all("Telegram Outbox", filters={"dedupe_key": ["in", [m.key for m in chunk]]},
-                                   pluck="dedupe_key"))
-        rows = []
-        for m in (m for m in chunk if m.key not in known):
-            stamp = now + timedelta(microseconds=len(queued) + len(rows))
-            rows.append((frappe.generate_hash(length=10), stamp, stamp, user, user, 0, 0, m.key, str(m.chat_id), m.text,
-                         m.purpose, status, 0, None,  # next_try: due at once
-                         m.reference[0] if m.reference else None, m.reference[1] if m.reference else None,
-                         json.dumps(m.reply_markup) if m.reply_markup else None, m.deadline))
-        if not rows:
-            continue
-        # INSERT IGNORE: a key a concurrent transaction queued meanwhile keeps that transaction's row.
-        frappe.db.bulk_insert("Telegram Outbox", _FIELDS, rows, ignore_duplicates=True)
-        names = [row[0] for row in rows]
-        inserted = set(frappe.get_all("Telegram Outbox", filters={"name": ["in", names]}, pluck="name"))
-        queued.extend(name for name in names if name in inserted)
+    known = bulk.present("Telegram Outbox", "dedupe_key", unique)
+    rows = []
+    for m in (m for m in unique.values() if m.key not in known):
+        stamp = now + timedelta(microseconds=len(rows))
+        rows.append((frappe.generate_hash(length=10), stamp, stamp, user, user, 0, 0, m.key, str(m.chat_id), m.text,
+                     m.purpose, status, 0, None,  # next_try: due at once
+                     m.reference[0] if m.reference else None, m.reference[1] if m.reference else None,
+                     json.dumps(m.reply_markup) if m.reply_markup else None, m.deadline))
+    # INSERT IGNORE: a key a concurrent transaction queued meanwhile keeps that transaction's row.
+    bulk.insert("Telegram Outbox", _FIELDS, rows, ignore_duplicates=True)
+    inserted = bulk.present("Telegram Outbox", "name", (row[0] for row in rows)) if rows else set()
+    queued = [row[0] for row in rows if row[0] in inserted]
     if queued:
         frappe.db.after_commit.add(_kick)
     return queued

@@ -13,8 +13,10 @@ import json
 
 import frappe
 from frappe.core.utils import html2text
-from frappe.utils import get_url_to_form
+from frappe.utils import get_url, get_url_to_form
+from frappe.utils.data import quoted
 
+from support_hub import bulk
 from support_hub.engine import alerts
 from support_hub.engine import outbox as keys
 from support_hub.engine.sla import SlaStatus, Transition
@@ -58,35 +60,74 @@ def _team_chats(teams: set[str], conf) -> dict[str | None, str | None]:
     return {team: rows.get(team) or conf.team_chat_id for team in (*teams, None)}
 
 
+def ticket_url(name: str) -> str:
+    """get_url_to_form("Ticket", name), with the site's URL worked out once per request or job
+    (frappe.local), not once per alert: a re-plan can alert thousands at once."""
+    prefix = getattr(frappe.local, "support_hub_ticket_url", None)
+    if prefix is None:
+        prefix = frappe.local.support_hub_ticket_url = get_url_to_form("Ticket", "")
+    return prefix + quoted(name)
+
+
+def alert_targets(transitions: list[Transition], conf) -> tuple[list[tuple[str, dict, Transition]], dict]:
+    """(chat, ticket row, transition) for each transition whose ticket has a chat to alert, and the
+    first assignees' Agents by user; read set-based."""
+    tickets = {row.name: row for row in bulk.rows_where_in("Ticket", "name", (t.ticket for t in transitions),
+                                                           ["name", "subject", "team", "_assign"])}
+    chats = _team_chats({row.team for row in tickets.values() if row.team}, conf)
+    targets = []
+    for transition in transitions:
+        ticket = tickets.get(transition.ticket)
+        chat = ticket and chats.get(ticket.team or None)
+        if chat:
+            ticket.first_assignee = (json.loads(ticket._assign or "[]") or [None])[0]
+            targets.append((chat, ticket, transition))
+    return targets, tickets
+
+
 def on_sla_transitions(transitions: list[Transition]) -> None:
     """Hooked on the SLA sweep (and a policy's re-plan): one "deadline is burning" alert per ticket,
-    deadline and due date, read and queued set-based: a re-plan can put thousands in Warning at once."""
+    deadline and due date (or one summary per chat, see queue_deadline_alerts), read and queued set-based."""
     conf = site.settings()
     warnings = [t for t in transitions if t.status is SlaStatus.WARNING]
     if not (conf.enabled and warnings):
         return
-    tickets = {
-        row.name: row
-        for row in frappe.get_all("Ticket", filters={"name": ["in", list({t.ticket for t in warnings})]},
-                                  fields=["name", "subject", "team", "_assign"])
-    }
-    first_assignee = {name: (json.loads(row._assign or "[]") or [None])[0] for name, row in tickets.items()}
-    agents = _agents({user for user in first_assignee.values() if user})
-    chats = _team_chats({row.team for row in tickets.values() if row.team}, conf)
-    messages = []
-    for transition in warnings:
-        ticket = tickets.get(transition.ticket)
-        chat = ticket and chats.get(ticket.team or None)
-        if not chat:
-            continue
+    targets, _tickets = alert_targets(warnings, conf)
+
+    def key(chat, ticket, transition):
+        return keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)
+
+    def message(chat, ticket, transition, agents):
         text = alerts.deadline_warning(
             lang=conf.lang, ticket=ticket.name, subject=_plain(ticket.subject), target=transition.target.value,
             due=to_naive(transition.due),  # the time left is filled in when the outbox sends it
-            assignee=agents.get(first_assignee[ticket.name]), ticket_url=get_url_to_form("Ticket", ticket.name),
+            assignee=agents.get(ticket.first_assignee), ticket_url=ticket_url(ticket.name),
         )
-        key = keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)
-        messages.append(outbox.Message(key, chat, text, "Deadline Warning", ("Ticket", ticket.name),
-                                       deadline=to_naive(transition.due)))
+        return outbox.Message(key(chat, ticket, transition), chat, text, "Deadline Warning", ("Ticket", ticket.name),
+                              deadline=to_naive(transition.due))
+
+    queue_deadline_alerts(targets, conf, breached=False, key=key, message=message)
+
+
+def queue_deadline_alerts(targets: list[tuple[str, dict, Transition]], conf, *, breached: bool, key, message) -> None:
+    """Deadline alerts of one sweep or re-plan, for (chat, ticket row, transition): each on its own
+    (`message(chat, ticket, transition, agents)`), or, for a chat that would get more than
+    engine.alerts.SUMMARY_OVER of them, one message listing them (keyed by their `key`s)."""
+    by_chat: dict[str, list[tuple[dict, Transition]]] = {}
+    for chat, ticket, transition in targets:
+        by_chat.setdefault(chat, []).append((ticket, transition))
+    singles, summaries = alerts.split_for_summary(by_chat)
+    agents = _agents({t.first_assignee for _chat, (t, _tr) in singles if t.first_assignee})
+    messages = [message(chat, ticket, transition, agents) for chat, (ticket, transition) in singles]
+    status = "Breached" if breached else "Warning"
+    for chat, items in summaries.items():
+        text = alerts.deadlines_summary(
+            lang=conf.lang, breached=breached, total=len(items),
+            tickets=[(t.name, _plain(t.subject), ticket_url(t.name)) for t, _tr in items[:alerts.SUMMARY_LISTED]],
+            list_url=get_url(f"/app/ticket?sla_status={status}"),
+        )
+        summary_key = keys.outbox_key(keys.summary_key([key(chat, t, tr) for t, tr in items]), chat)
+        messages.append(outbox.Message(summary_key, chat, text, f"Deadline {status}"))
     outbox.queue_many(messages)
 
 
