@@ -109,7 +109,9 @@ def configure_telegram(fake, **overrides) -> None:
 
 class TelegramAlertsTestCase(FrappeTestCase):
     """A support world and a fake Bot API with Telegram Settings pointing at it; every test starts with
-    an empty outbox and a fake that has seen nothing."""
+    an empty outbox, a fake that has seen nothing, and no earlier test's open ticket waiting for the sweep
+    to warn or breach it (those share the tests' frozen hours, and more than five alerts for one chat in
+    one sweep come as a summary instead of each test's own alert)."""
 
     @classmethod
     def setUpClass(cls):
@@ -127,4 +129,6 @@ class TelegramAlertsTestCase(FrappeTestCase):
 
     def setUp(self):
         frappe.db.delete("Telegram Outbox")
+        frappe.db.sql("""update tabTicket set sla_warning_on = null, sla_breach_on = null
+            where resolved_on is null and (sla_warning_on is not null or sla_breach_on is not null)""")
         self.fake.reset()

@@ -27,6 +27,8 @@ from support_hub.engine.alerts import render_at_send
 from support_hub.integrations.telegram import site
 
 LEASE = timedelta(minutes=2)
+# A send run keeps taking in newly queued rows for this long at most; then the next kick or minute goes on.
+RUN_SECONDS = 50
 # Sends remembered for Telegram's rate limits (30 a second overall, one a second per chat).
 _recent_sends: list[tuple[str, float]] = []
 
@@ -144,6 +146,35 @@ def next_wait(chat_id, now: datetime | None = None) -> float | None:
     return max(0.0, (frappe.utils.get_datetime(due) - now).total_seconds())
 
 
+def _send_row(telegram, row, now: datetime, commit: bool, counts: dict[str, int]) -> None:
+    """One attempt at one row, its outcome recorded (and committed) as the engine decides."""
+    if _waits_behind_earlier(row):
+        return  # sent after the earlier one, in a later run
+    if not _claim(row.name, now, commit):
+        return  # another sender took it
+    chat = _chat(row.chat_id)
+    _wait_for_rate_limit(chat)
+    markup = json.loads(row.reply_markup) if row.reply_markup else None
+    text = render_at_send(row.text or "", row.deadline, now)
+    result = telegram.send_message(chat, text, reply_markup=markup)
+    if result.kind is not engine.SendKind.TRANSIENT:
+        # Telegram answered, so the request counts against its limits (an outage's do not).
+        _recent_sends.append((chat, time.monotonic()))
+    update = engine.after_attempt(_item(row), result, now)
+    values = {"status": update.status.value, "attempts": update.attempts, "next_try": update.next_try,
+              "last_error": update.last_error or None}
+    if update.status is engine.OutboxStatus.SENT:
+        values.update(sent_on=now_datetime(), message_id=str(result.message_id or ""), text=text)
+        counts["sent"] += 1
+    elif update.status is engine.OutboxStatus.FAILED:
+        counts["failed"] += 1
+    else:
+        counts["retry"] += 1
+    frappe.db.set_value("Telegram Outbox", row.name, values, update_modified=False)
+    if commit:
+        frappe.db.commit()
+
+
 def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | None = None,
              commit: bool = True, chat_id=None) -> dict[str, int]:
     """Send what is due (scheduler every minute, right after new rows commit, and the long-polling bot
@@ -166,31 +197,15 @@ def send_due(now: datetime | None = None, limit: int = 300, names: list[str] | N
         query = query.where(table.name.isin(names))
     if chat_id is not None:
         query = query.where(table.chat_id == str(chat_id))
-    rows = query.run(as_dict=True)
-    for row in rows:
-        if _waits_behind_earlier(row):
-            continue  # sent after the earlier one, in a later run
-        if not _claim(row.name, now, commit):
-            continue  # another sender took it
-        chat = _chat(row.chat_id)
-        _wait_for_rate_limit(chat)
-        markup = json.loads(row.reply_markup) if row.reply_markup else None
-        text = render_at_send(row.text or "", row.deadline, now)
-        result = telegram.send_message(chat, text, reply_markup=markup)
-        if result.kind is not engine.SendKind.TRANSIENT:
-            # Telegram answered, so the request counts against its limits (an outage's do not).
-            _recent_sends.append((chat, time.monotonic()))
-        update = engine.after_attempt(_item(row), result, now)
-        values = {"status": update.status.value, "attempts": update.attempts, "next_try": update.next_try,
-                  "last_error": update.last_error or None}
-        if update.status is engine.OutboxStatus.SENT:
-            values.update(sent_on=now_datetime(), message_id=str(result.message_id or ""), text=text)
-            counts["sent"] += 1
-        elif update.status is engine.OutboxStatus.FAILED:
-            counts["failed"] += 1
-        else:
-            counts["retry"] += 1
-        frappe.db.set_value("Telegram Outbox", row.name, values, update_modified=False)
-        if commit:
-            frappe.db.commit()
+    # Rows committed while this run sends are taken in by it: their kick was dropped as a duplicate of
+    # this very job (the queue holds one send job at a time), and would otherwise wait for the scheduler.
+    seen: set[str] = set()
+    until = time.monotonic() + RUN_SECONDS
+    while time.monotonic() < until:
+        rows = [row for row in query.run(as_dict=True) if row.name not in seen]
+        if not rows:
+            break
+        for row in rows:
+            seen.add(row.name)
+            _send_row(telegram, row, now, commit, counts)
     return counts

@@ -16,7 +16,7 @@ class TestTimeLeftWhenSent(TelegramAlertsTestCase):
         with self.freeze_time(msk(2026, 3, 2, 10, 0)):
             ticket = make_ticket(subject="Late alert")  # Support: first response due 11:00
         sweep.run(now=msk(2026, 3, 2, 10, 50), commit=False)
-        frappe.db.delete("Telegram Outbox", {"reference_name": ["!=", ticket.name]})
+        frappe.db.sql("delete from `tabTelegram Outbox` where not reference_name <=> %s", ticket.name)
         (row,) = frappe.get_all("Telegram Outbox", filters={"purpose": "Deadline Warning"}, fields=["name", "deadline"])
         self.assertEqual(row.deadline, msk(2026, 3, 2, 11, 0))
         return ticket, row.name
