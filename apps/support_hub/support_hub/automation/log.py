@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import frappe
 
+from support_hub.exactly_once import insert_once
+
 
 def already_done(dedupe_key: str) -> bool:
     return bool(frappe.db.exists("Support Automation Log", {"dedupe_key": dedupe_key}))
@@ -15,23 +17,14 @@ def already_done(dedupe_key: str) -> bool:
 
 def record(ticket, automation: str, rule: str | None, action: str, reason: str, dedupe_key: str | None = None,
            timeline: str | None = None) -> bool:
-    """Log an automatic action; False (and nothing written) when its dedupe key was used before."""
-    if dedupe_key and already_done(dedupe_key):
+    """Log an automatic action; False (and nothing written) when its dedupe key was used before. One
+    INSERT IGNORE (exactly_once.insert_once): a concurrent run with the same key waits for this one's
+    transaction and then finds the key taken; the row has no controller to run."""
+    if not insert_once("Support Automation Log", {
+        "ticket": ticket.name, "automation": automation, "rule": rule, "action": action, "reason": reason,
+        "dedupe_key": dedupe_key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}",
+    }):
         return False
-    try:
-        frappe.get_doc(
-            {
-                "doctype": "Support Automation Log",
-                "ticket": ticket.name,
-                "automation": automation,
-                "rule": rule,
-                "action": action,
-                "reason": reason,
-                "dedupe_key": dedupe_key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}",
-            }
-        ).insert(ignore_permissions=True)
-    except frappe.UniqueValidationError:
-        return False  # a concurrent run got there first
     if timeline:
         ticket.add_comment("Info", timeline)
     return True
