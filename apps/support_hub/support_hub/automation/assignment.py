@@ -11,6 +11,8 @@ the drain's own path to the customer's auto-reply does not wait for the agents' 
 
 from __future__ import annotations
 
+import time
+
 import frappe
 import frappe.share
 from frappe import _
@@ -73,9 +75,21 @@ def queue_notices() -> None:
 
 
 def notify_all(notices: list) -> None:
-    """The job: each assignee's notification, for the assignments that were committed."""
+    """The job: each assignee's notification, for the assignments that were committed, each committed on
+    its own. Two such jobs for the same agent (two drain chunks) deadlock now and then on Frappe's
+    Notification Settings row ("seen" is reset with every notification): the loser's transaction is
+    taken back by InnoDB, so its notification is written again rather than lost with the whole job."""
     for todo, by in notices:
-        notify(todo, by)
+        for attempt in range(1, 4):
+            try:
+                notify(todo, by)
+                frappe.db.commit()
+                break
+            except frappe.QueryDeadlockError:
+                frappe.db.rollback()
+                if attempt == 3:
+                    raise
+                time.sleep(0.05 * attempt)
 
 
 def notify(todo_name: str, by: str) -> None:

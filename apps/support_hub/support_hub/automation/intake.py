@@ -153,8 +153,8 @@ def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, star
 def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False,
             new_contact: tuple | list | None = None) -> bool | None:
     """The job: do the ticket's intake work; False when it failed (rolled back, error recorded); None when
-    the database gave up on it for the moment (a deadlock, a lock wait, a new sender's contact made by
-    another job at the same time): rolled back, nothing recorded, to be tried again."""
+    the database gave up on it for the moment (a deadlock, a lock wait, a new sender's contact or a new
+    tag made by another job at the same time): rolled back, nothing recorded, to be tried again."""
     frappe.db.savepoint(SAVEPOINT)
     try:
         with acting_as_automation():
@@ -163,8 +163,9 @@ def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = F
     except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
         frappe.db.rollback()  # InnoDB took the whole transaction back already
         return None
-    except ContactRaced:
-        frappe.db.rollback(save_point=SAVEPOINT)  # tried again on a fresh snapshot, which has that contact
+    except (ContactRaced, routing.TagRaced):
+        # tried again on a fresh snapshot, which has the contact (or tag) the other worker made
+        frappe.db.rollback(save_point=SAVEPOINT)
         return None
     except Exception:
         try:

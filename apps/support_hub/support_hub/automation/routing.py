@@ -103,11 +103,34 @@ def decision_as_dict(decision: engine.RoutingDecision | None) -> dict | None:
     return {f.name: getattr(decision, f.name) for f in fields(decision) if f.name != "match"}
 
 
+class TagRaced(Exception):
+    """Two workers tagged their tickets with a tag new to the site at the same moment; the one that lost
+    the Tag insert is tried again on a fresh snapshot, where the tag exists (intake.process)."""
+
+
+def _add_tag(tag: str, ticket: str) -> None:
+    """Frappe's add_tag, which creates the Tag when its snapshot has none."""
+    try:
+        add_tag(tag, "Ticket", ticket)
+    except frappe.DuplicateEntryError as raced:
+        if raced.args and raced.args[0] == "Tag":
+            raise TagRaced(tag) from raced
+        raise
+
+
+def ensure_tags(tags: list[str]) -> None:
+    """Tags a rule will add exist from the moment it is saved, so a burst's first tickets do not race to
+    create them (TagRaced is what is left for a tag deleted since)."""
+    for tag in tags:
+        if not frappe.db.exists("Tag", tag):
+            frappe.get_doc({"doctype": "Tag", "name": tag}).insert(ignore_permissions=True)
+
+
 def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
     """Assign, tag and explain, once the ticket exists: one timeline entry saying what and why."""
     if decision is not None:
         for tag in decision.add_tags:
-            add_tag(tag, "Ticket", doc.name)
+            _add_tag(tag, doc.name)
     done = []
     user, how = (None, "")
     if not (doc.get("_assign") and doc._assign not in ("[]", "")):  # nobody assigned it by hand yet

@@ -5,7 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from support_hub.api.arguments import validate_arguments
-from support_hub.automation.routing import explain, rule_from_row
+from support_hub.automation.routing import ensure_tags, explain, rule_from_row
 from support_hub.engine.routing import validate_rule
 
 
@@ -20,6 +20,9 @@ class RoutingRule(Document):
                 "<br>".join(_("Routing rule «{0}»: {1}").format(self.rule_name or "", _(p)) for p in problems),
                 title=_("Invalid routing rule"),
             )
+
+    def on_update(self):
+        ensure_tags(rule_from_row(self).add_tags)
 
 
 @frappe.whitelist()

@@ -159,6 +159,13 @@ class TestRouting(FrappeTestCase):
         log_owner = frappe.db.get_value("Support Automation Log", {"ticket": ticket.name, "automation": "Routing"}, "owner")
         self.assertEqual(log_owner, AUTOMATION_USER)
 
+    def test_a_rules_new_tags_exist_once_it_is_saved(self):
+        # so a burst's first tickets do not race to create them (intake's TagRaced is the fallback)
+        tag = f"rule-tag-{frappe.generate_hash(length=6)}"
+        self.assertFalse(frappe.db.exists("Tag", tag))
+        make_rule(f"Tags {tag}", "возврат", add_tags=f"{tag}, vip")
+        self.assertTrue(frappe.db.exists("Tag", tag))
+
     def test_bad_rules_are_refused_with_a_clear_message(self):
         with self.assertRaises(frappe.ValidationError) as caught:
             make_rule("Empty", "  \n ", assign_to_user=AGENTS[0])
