@@ -17,24 +17,21 @@ from frappe.utils import now
 from support_hub import bulk
 
 
+def _rows(values: list[dict]) -> list[dict]:
+    """Whole rows: a document's standard columns (a hash name unless given, owner, stamps) and `values`."""
+    user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
+    stamp = now()
+    return [{"name": v.get("name") or frappe.generate_hash(length=12), "owner": user, "modified_by": user,
+             "creation": stamp, "modified": stamp, "docstatus": 0, "idx": 0, **v} for v in values]
+
+
 def insert_once(doctype: str, values: dict) -> bool:
     """Insert a row of `doctype` with `values` (its fields; "name" when the doctype is named by a field)
     unless a row with the same unique key exists. True when this call inserted it.
 
     The row is written as is, without controller hooks: use it for bookkeeping doctypes that have none.
     """
-    user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
-    stamp = now()
-    row = {
-        "name": values.get("name") or frappe.generate_hash(length=12),
-        "owner": user,
-        "modified_by": user,
-        "creation": stamp,
-        "modified": stamp,
-        "docstatus": 0,
-        "idx": 0,
-        **values,
-    }
+    row = _rows([values])[0]
     columns = ", ".join(f"`{column}`" for column in row)
     placeholders = ", ".join(["%s"] * len(row))
     frappe.db.sql(f"insert ignore into `tab{doctype}` ({columns}) values ({placeholders})", tuple(row.values()))
@@ -46,10 +43,7 @@ def insert_many_once(doctype: str, rows: list[dict]) -> list[dict]:
     breach thousands of tickets at once); returns the rows, with their names, that this call inserted."""
     if not rows:
         return []
-    user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
-    stamp = now()
-    full = [{"name": values.get("name") or frappe.generate_hash(length=12), "owner": user, "modified_by": user,
-             "creation": stamp, "modified": stamp, "docstatus": 0, "idx": 0, **values} for values in rows]
+    full = _rows(rows)
     columns = list(full[0])
     bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in full], ignore_duplicates=True)
     inserted = bulk.present(doctype, "name", (row["name"] for row in full))

@@ -58,7 +58,7 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
     ])
     fresh = [by_key[row["dedupe_key"]] for row in claimed]  # the others were escalated already
     if fresh:
-        _alert_team_chats(fresh)
+        _alert_team_chats(fresh, tickets)
         _mail_managers(fresh, tickets)
 
 
@@ -66,7 +66,7 @@ def _assignees(ticket) -> list[str]:
     return json.loads(ticket.get("_assign") or "[]")
 
 
-def _alert_team_chats(breaches: list[Transition]) -> None:
+def _alert_team_chats(breaches: list[Transition], tickets: dict) -> None:
     from support_hub.engine import alerts
     from support_hub.engine import outbox as keys
     from support_hub.integrations.telegram import outbox, site
@@ -75,7 +75,7 @@ def _alert_team_chats(breaches: list[Transition]) -> None:
     conf = site.settings()
     if not conf.enabled:
         return
-    targets, _tickets = alert_targets(breaches, conf)
+    targets = alert_targets(breaches, conf, tickets)  # the rows on_sla_transitions read
 
     def key(chat, ticket, breach):
         return keys.outbox_key(escalation.breach_alert_key(breach.dedupe_key), chat)

@@ -69,11 +69,13 @@ def ticket_url(name: str) -> str:
     return prefix + quoted(name)
 
 
-def alert_targets(transitions: list[Transition], conf) -> tuple[list[tuple[str, dict, Transition]], dict]:
-    """(chat, ticket row, transition) for each transition whose ticket has a chat to alert, and the
-    first assignees' Agents by user; read set-based."""
-    tickets = {row.name: row for row in bulk.rows_where_in("Ticket", "name", (t.ticket for t in transitions),
-                                                           ["name", "subject", "team", "_assign"])}
+def alert_targets(transitions: list[Transition], conf, tickets: dict | None = None) -> list[tuple[str, dict, Transition]]:
+    """(chat, ticket row, transition) for each transition whose ticket has a chat to alert, the row's
+    first assignee set on it; the tickets read set-based unless the caller has them already (`tickets`:
+    rows with name, subject, team and _assign)."""
+    if tickets is None:
+        tickets = {row.name: row for row in bulk.rows_where_in("Ticket", "name", (t.ticket for t in transitions),
+                                                               ["name", "subject", "team", "_assign"])}
     chats = _team_chats({row.team for row in tickets.values() if row.team}, conf)
     targets = []
     for transition in transitions:
@@ -82,7 +84,7 @@ def alert_targets(transitions: list[Transition], conf) -> tuple[list[tuple[str, 
         if chat:
             ticket.first_assignee = (json.loads(ticket._assign or "[]") or [None])[0]
             targets.append((chat, ticket, transition))
-    return targets, tickets
+    return targets
 
 
 def on_sla_transitions(transitions: list[Transition]) -> None:
@@ -92,7 +94,7 @@ def on_sla_transitions(transitions: list[Transition]) -> None:
     warnings = [t for t in transitions if t.status is SlaStatus.WARNING]
     if not (conf.enabled and warnings):
         return
-    targets, _tickets = alert_targets(warnings, conf)
+    targets = alert_targets(warnings, conf)
 
     def key(chat, ticket, transition):
         return keys.outbox_key(keys.deadline_warning_key(ticket.name, transition.target.value, transition.due), chat)
