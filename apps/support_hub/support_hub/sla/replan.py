@@ -5,14 +5,16 @@ published to the policy's form.
 
 Set-based both ways, so a policy with a hundred thousand open tickets takes seconds: one SELECT reads
 the tickets with their moments as integer microseconds of local wall-clock time (cheap for the
-driver to parse), the engine works on POSIX timestamps, and each batch is written by three
-statements over one inline table of the new values — SLA Events for moved first-response deadlines,
-for moved resolution deadlines (old values read from the ticket row in the same statement), then an
-UPDATE ... JOIN of the tickets. benchmarks/bench_sla_replan.py measures it.
+driver to parse), the engine works on POSIX timestamps, and each batch of 5,000 is staged in a temporary
+table and written by three statements over it — SLA Events for moved first-response deadlines, for moved
+resolution deadlines (old values read from the ticket row in the same statement), then an UPDATE ... JOIN
+of the tickets — committed with its transitions' SLA Events. The job writes its batches on two
+connections side by side (support_hub.side_by_side). benchmarks/bench_sla_replan.py measures it.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,10 +23,14 @@ from frappe import _
 from frappe.utils import get_system_timezone, now_datetime
 
 from support_hub.engine import sla_replan
+from support_hub.side_by_side import run_on_own_connections
 from support_hub.sla.events import notify_transitions, record_transitions
 from support_hub.sla.policies import enabled_policies, forget_cached_policies
 
 BATCH = 5000
+# Connections writing the job's batches side by side: the writes are MariaDB's work, one core per
+# connection; two halve a 100,000-ticket re-plan's writes on this 2-core machine, a third adds little.
+WRITERS = 2
 _EPOCH = datetime(1970, 1, 1)
 _CHILD_PLAN = {
     "holidays": ("holiday_date",),
@@ -89,10 +95,13 @@ class _WallClock:
         return round((ts + offset) * 1e6)
 
 
-_INLINE_COLUMNS = ("name", "fr", "res", "status", "warn", "breach", "next", "mfr", "mres")
+_STAGE_COLUMNS = ("name", "fr", "res", "status", "warn", "breach", "next", "mfr", "mres")
 _US = "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', {})"
 _COLUMNS = ("first_response_due", "resolution_due", "first_responded_on", "sla_paused_since", "sla_warning_on",
             "sla_breach_on", "next_due")
+# A batch's new values, staged once for the three statements that use them (parsed three times as an inline
+# table, they cost as much as the writes). Temporary: this connection's own, gone with it.
+_STAGE = "`support_hub_replan_batch`"
 
 
 def open_tickets(policy: str, clock: _WallClock) -> list[sla_replan.OpenTicket]:
@@ -111,8 +120,28 @@ def open_tickets(policy: str, clock: _WallClock) -> list[sla_replan.OpenTicket]:
     ]
 
 
-def _inline_table(results: list[sla_replan.Replanned], clock: _WallClock) -> str:
-    """The batch's new values as a derived table v(name, fr, res, status, warn, breach, next, mfr, mres)."""
+def _stage_ddl(statement: str) -> None:
+    """MariaDB's CREATE and DROP TEMPORARY TABLE leave the open transaction alone, but Frappe's sql()
+    refuses any CREATE or DROP once the transaction has written (a test's, or an earlier batch's), so
+    these two go to the cursor."""
+    if not getattr(frappe.db, "_cursor", None):
+        frappe.db.connect()
+    frappe.db._cursor.execute(statement)
+
+
+def _open_stage() -> None:
+    _stage_ddl(f"drop temporary table if exists {_STAGE}")
+    _stage_ddl(f"""create temporary table {_STAGE} (name varchar(140) not null primary key, fr bigint,
+        res bigint, status varchar(20) not null, warn bigint, breach bigint, next bigint, mfr tinyint not null,
+        mres tinyint not null) engine=memory""")
+
+
+def _close_stage() -> None:
+    _stage_ddl(f"drop temporary table if exists {_STAGE}")
+
+
+def _stage_batch(results: list[sla_replan.Replanned], clock: _WallClock) -> None:
+    """The batch's new values into the stage table (name, fr, res, status, warn, breach, next, mfr, mres)."""
     escape, us = frappe.db.escape, clock.local_us
 
     def num(ts):
@@ -120,14 +149,14 @@ def _inline_table(results: list[sla_replan.Replanned], clock: _WallClock) -> str
         return "NULL" if value is None else str(value)
 
     statuses = {s.value: escape(s.value) for s in sla_replan.SlaStatus}
-    rows = [
-        (escape(r.name), num(r.first_response_due), num(r.resolution_due), statuses[r.status], num(r.warning_on),
-         num(r.breach_on), num(r.next_due), str(int(r.first_response_moved)), str(int(r.resolution_moved)))
+    rows = ",".join(
+        f"({escape(r.name)},{num(r.first_response_due)},{num(r.resolution_due)},{statuses[r.status]},"
+        f"{num(r.warning_on)},{num(r.breach_on)},{num(r.next_due)},{int(r.first_response_moved)},"
+        f"{int(r.resolution_moved)})"
         for r in results
-    ]
-    head = "select " + ", ".join(f"{value} as {column}" for value, column in zip(rows[0], _INLINE_COLUMNS))
-    rest = (" union all values " + ",".join("(" + ",".join(row) + ")" for row in rows[1:])) if rows[1:] else ""
-    return f"({head}{rest})"
+    )
+    frappe.db.sql(f"delete from {_STAGE}")
+    frappe.db.sql(f"insert into {_STAGE} ({', '.join(_STAGE_COLUMNS)}) values {rows}")
 
 
 def _at(column: str) -> str:
@@ -136,10 +165,11 @@ def _at(column: str) -> str:
 
 def write_batch(results: list[sla_replan.Replanned], clock: _WallClock, *, changed_by: str, reason: str,
                 stamp: datetime, tag: str) -> None:
-    """SLA Events for the moved deadlines, then the tickets' new SLA fields: three statements."""
+    """SLA Events for the moved deadlines, then the tickets' new SLA fields: three statements over the
+    batch's staged values (the stage is opened by replan_policy)."""
     if not results:
         return
-    table = _inline_table(results, clock)
+    _stage_batch(results, clock)
     for target, flag, new, old in (("First Response", "mfr", "fr", "first_response_due"),
                                    ("Resolution", "mres", "res", "resolution_due")):
         frappe.db.sql(
@@ -150,13 +180,13 @@ def write_batch(results: list[sla_replan.Replanned], clock: _WallClock, *, chang
                 'Changed', %(target)s, %(stamp)s, %(user)s, date_format(t.{old}, %(format)s), date_format({_at('v.' + new)}, %(format)s),
                 ceil(timestampdiff(second, t.{old}, {_at('v.' + new)}) / 60), %(reason)s, 0,
                 concat(v.name, '|Changed|', %(target)s, '|', %(tag)s)
-            from {table} v join `tabTicket` t on t.name = v.name
+            from {_STAGE} v straight_join `tabTicket` t on t.name = v.name
             where v.{flag} = 1""",
             {"suffix": f"-{tag}-{'f' if flag == 'mfr' else 'r'}", "stamp": stamp, "user": changed_by,
              "target": target, "reason": reason[:140], "tag": tag, "format": "%Y-%m-%d %H:%i:%s"},
         )
     frappe.db.sql(
-        f"""update `tabTicket` t join {table} v on t.name = v.name
+        f"""update {_STAGE} v straight_join `tabTicket` t on t.name = v.name
         set t.first_response_due = {_at('v.fr')}, t.resolution_due = {_at('v.res')}, t.sla_status = v.status,
             t.sla_warning_on = {_at('v.warn')}, t.sla_breach_on = {_at('v.breach')}, t.next_due = {_at('v.next')},
             t.modified = %(stamp)s""",
@@ -165,7 +195,7 @@ def write_batch(results: list[sla_replan.Replanned], clock: _WallClock, *, chang
 
 
 def replan_policy(policy: str, changed_by: str | None = None, reason: str | None = None, commit: bool | None = None,
-                  now: datetime | None = None) -> dict[str, int]:
+                  now: datetime | None = None, batch_size: int = BATCH) -> dict[str, int]:
     """Re-plan every open ticket of `policy`; returns counts. The job commits per batch (outside tests)."""
     commit = (not frappe.flags.in_test) if commit is None else commit
     forget_cached_policies()
@@ -180,24 +210,40 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     tag = frappe.generate_hash(length=8)
     tickets = open_tickets(policy, clock)
     results = sla_replan.replan(engine_policy, tickets, clock.posix(round((now_local - _EPOCH).total_seconds() * 1e6)))
-    moved = 0
     total = len(results)
+    moved = sum(r.first_response_moved + r.resolution_moved for r in results)
     # The Warning and Breached transitions are recorded with their batch, and their alerts and escalations
     # made once for the whole re-plan, so a chat or a manager hears of a mass breach in one summary (not
     # one per batch). A job killed before that keeps the SLA Events but loses those alerts.
     fresh: list = []
-    for start in range(0, total, BATCH):
-        batch = results[start : start + BATCH]
+    written = {"tickets": 0}
+    lock = threading.Lock()
+
+    def write(batch: list[sla_replan.Replanned]) -> None:
         write_batch(batch, clock, changed_by=changed_by, reason=reason, stamp=stamp, tag=tag)
-        moved += sum(r.first_response_moved + r.resolution_moved for r in batch)
         transitions = [r.transition for r in batch if r.transition is not None]
         if transitions:
             record_transitions(transitions, held=fresh)
         if commit:
-            frappe.db.commit()
-        frappe.publish_progress(round(100 * min(start + BATCH, total) / total), title=_("Re-planning open tickets"),
-                                doctype="SLA Policy", docname=policy,
-                                description=_("{0} of {1} tickets").format(min(start + BATCH, total), total))
+            frappe.db.commit()  # the batch's tickets, their SLA Events and transitions together
+        with lock:
+            written["tickets"] += len(batch)
+            done = written["tickets"]
+        frappe.publish_progress(round(100 * done / total), title=_("Re-planning open tickets"), doctype="SLA Policy",
+                                docname=policy, description=_("{0} of {1} tickets").format(done, total))
+
+    batches = [results[start : start + batch_size] for start in range(0, total, batch_size)]
+    if commit and len(batches) > 1:
+        # The job: batches commit on their own, so they are written side by side on WRITERS connections.
+        run_on_own_connections(batches, write, WRITERS, prepare=_open_stage, finish=_close_stage)
+        frappe.db.commit()  # this connection's snapshot predates the writers' commits: the listeners read anew
+    else:
+        _open_stage()
+        try:
+            for batch in batches:
+                write(batch)
+        finally:
+            _close_stage()
     notify_transitions(fresh)
     counts = {"tickets": len(tickets), "changed": total, "moved": moved}
     frappe.get_doc("SLA Policy", policy).add_comment(

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, support_hub developers. License: MIT.
 """Editing an SLA Policy re-plans its open tickets (support_hub.sla.replan), on real tickets."""
 
+from unittest.mock import patch
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
@@ -89,3 +91,51 @@ class TestPolicyReplan(FrappeTestCase):
             policy.ticket_type = "Replan"  # unchanged plan; only a save
             policy.save()
         self.assertFalse(frappe.db.exists("SLA Event", {"ticket": self.open.name, "event": "Changed"}))
+
+
+class TestPolicyReplanJob(FrappeTestCase):
+    """The job as a worker runs it: batches written and committed on their own connections, side by side.
+    What it commits is removed in tearDown."""
+
+    POLICY = "Test Replan Job"
+    TYPE = "Replan Job"
+
+    def setUp(self):
+        setup_support_world()
+        if not frappe.db.exists("Ticket Type", self.TYPE):
+            frappe.get_doc({"doctype": "Ticket Type", "type_name": self.TYPE}).insert(ignore_permissions=True)
+        ensure_policy(self.POLICY, self.TYPE, 60, 480)
+        with self.freeze_time(msk(2026, 3, 5, 17, 0)):  # Thursday 17:00: resolution due Friday 16:00
+            self.tickets = [make_ticket(ticket_type=self.TYPE).name for _ in range(5)]
+        frappe.db.commit()  # the writers' connections see committed tickets only
+
+    def tearDown(self):
+        frappe.db.rollback()
+        frappe.db.delete("SLA Event", {"ticket": ["in", self.tickets]})
+        frappe.db.delete("Support Automation Log", {"ticket": ["in", self.tickets]})
+        frappe.db.delete("Communication", {"reference_doctype": "Ticket", "reference_name": ["in", self.tickets]})
+        frappe.db.delete("Comment", {"reference_doctype": "Ticket", "reference_name": ["in", self.tickets]})
+        frappe.db.delete("Comment", {"reference_doctype": "SLA Policy", "reference_name": self.POLICY})
+        for name in self.tickets:
+            frappe.delete_doc("Ticket", name, force=True, ignore_permissions=True)
+        frappe.delete_doc("SLA Policy", self.POLICY, force=True, ignore_permissions=True)
+        frappe.db.commit()
+
+    def test_the_job_writes_its_batches_side_by_side_and_commits_each(self):
+        policy = frappe.get_doc("SLA Policy", self.POLICY)
+        policy.append("holidays", {"holiday_date": "2026-03-06", "description": "Office closed"})
+        with patch.object(replan, "on_policy_update"):  # the job is run below, as a worker runs it
+            policy.save(ignore_permissions=True)
+        frappe.db.commit()
+        with patch.object(replan, "run_on_own_connections", wraps=replan.run_on_own_connections) as side_by_side:
+            counts = replan.replan_policy(self.POLICY, changed_by=MANAGER, commit=True, now=msk(2026, 3, 5, 17, 10),
+                                          batch_size=2)
+        self.assertEqual(side_by_side.call_count, 1)  # three batches of at most two, on two connections
+        self.assertEqual((counts["tickets"], counts["changed"], counts["moved"]), (5, 5, 5))
+        frappe.db.rollback()  # a fresh snapshot: what the writers committed
+        due = frappe.get_all("Ticket", filters={"name": ["in", self.tickets]}, pluck="resolution_due")
+        self.assertEqual([get_datetime(d) for d in due], [msk(2026, 3, 9, 16, 0)] * 5)  # Monday 16:00
+        events = frappe.get_all("SLA Event", filters={"ticket": ["in", self.tickets], "event": "Changed"},
+                                fields=["ticket", "target", "changed_by"])
+        self.assertEqual(sorted(e.ticket for e in events), sorted(self.tickets))
+        self.assertEqual({(e.target, e.changed_by) for e in events}, {("Resolution", MANAGER)})
