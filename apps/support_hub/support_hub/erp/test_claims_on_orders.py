@@ -10,7 +10,7 @@ import frappe
 from frappe.utils import flt, fmt_money
 
 from support_hub.claims.testing import OFFICER, setup_claims_world
-from support_hub.erp.testing import ERPTestCase
+from support_hub.erp.testing import ERPTestCase, shared_story
 from support_hub.testing import AGENT, MANAGER, make_ticket
 
 
@@ -22,11 +22,9 @@ class TestClaimsOnOrderLines(ERPTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from support_hub.erp.grocery import make_story
-
         frappe.set_user("Administrator")
         setup_claims_world()
-        cls.story = make_story(uuid.uuid4().hex[:8])
+        cls.story = shared_story()
         cls.ticket = make_ticket(subject="Молоко не привезли", customer_type="Customer", customer=cls.story.customer)
 
     def tearDown(self):

@@ -4,12 +4,10 @@ permissions, contacts included."""
 
 from __future__ import annotations
 
-import uuid
-
 import frappe
 from frappe.permissions import add_permission
 
-from support_hub.erp.testing import ERPTestCase
+from support_hub.erp.testing import ERPTestCase, shared_story
 from support_hub.testing import AGENT, ensure_user
 
 READER_ROLE = "SH Ticket Reader"
@@ -32,9 +30,7 @@ class TestOrderPanel(ERPTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from support_hub.erp.grocery import make_story
-
-        cls.story = make_story(uuid.uuid4().hex[:8])
+        cls.story = shared_story()
         ensure_user(AGENT, "Support Agent")
         ensure_support_reads()
         if not frappe.db.exists("Role", READER_ROLE):

@@ -8,7 +8,7 @@ import uuid
 
 import frappe
 
-from support_hub.erp.testing import ERPTestCase
+from support_hub.erp.testing import ERPTestCase, shared_story
 from support_hub.testing import AGENT, ensure_user
 
 
@@ -16,12 +16,7 @@ class TestTicketOrder(ERPTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from support_hub.erp.grocery import make_story
-
-        cls.story = make_story(uuid.uuid4().hex[:8])
-        # ERPNext commits on its own while it posts stock (reposts run at once in tests): keep the
-        # story whole rather than half rolled back.
-        frappe.db.commit()
+        cls.story = shared_story()
         ensure_user(AGENT, "Support Agent")
 
     def tearDown(self):
@@ -105,10 +100,7 @@ class TestWebFormOrders(ERPTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from support_hub.erp.grocery import make_story
-
-        cls.story = make_story(uuid.uuid4().hex[:8])
-        frappe.db.commit()  # ERPNext commits while it posts stock: keep the story whole
+        cls.story = shared_story()
         if not frappe.db.exists("User", cls.story.email):
             frappe.get_doc({"doctype": "User", "email": cls.story.email, "first_name": "Анна",
                             "user_type": "Website User", "send_welcome_email": 0}).insert(ignore_permissions=True)
@@ -157,10 +149,7 @@ class TestBotOrders(ERPTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from support_hub.erp.grocery import make_story
-
-        cls.story = make_story(uuid.uuid4().hex[:8])
-        frappe.db.commit()  # ERPNext commits while it posts stock: keep the story whole
+        cls.story = shared_story()
 
     def store(self):
         from support_hub.integrations.telegram.customer_store import FrappeBotStore

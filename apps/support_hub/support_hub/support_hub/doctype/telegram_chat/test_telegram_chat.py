@@ -21,6 +21,10 @@ class TestTelegramCustomerBot(FrappeTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.fake = FakeTelegram().start()
+        # The fake Bot API has no flood limit, and a conversation here sends several messages to one chat
+        # within a second: paced at Telegram's one a second they would only wait. The pace itself is
+        # proved in telegram_outbox/test_telegram_outbox.py.
+        cls.chat_interval, outbox.CHAT_INTERVAL = outbox.CHAT_INTERVAL, 0.02
         setup_support_world()
         # Mail sent during these tests commits, so an earlier run may have left its chats and their
         # tickets behind: every run starts with customers the bot has never seen.
@@ -40,6 +44,7 @@ class TestTelegramCustomerBot(FrappeTestCase):
 
     @classmethod
     def tearDownClass(cls):
+        outbox.CHAT_INTERVAL = cls.chat_interval
         cls.fake.stop()
         super().tearDownClass()
 

@@ -1,8 +1,10 @@
 # Copyright (c) 2026, support_hub developers. License: MIT.
 
+import time
 from datetime import timedelta
 
 import frappe
+from frappe.utils import now_datetime
 from frappe.desk.form.assign_to import add as assign
 
 from support_hub.integrations.telegram import outbox
@@ -151,6 +153,17 @@ class TestTelegramAlerts(TelegramAlertsTestCase):
         self.assertEqual(self.fake.sent, [])
         self.send(now + timedelta(seconds=7))
         self.assertEqual(len(self.fake.sent), 1)
+
+    def test_two_messages_to_one_chat_go_a_second_apart(self):
+        self.assertEqual(outbox.CHAT_INTERVAL, 1.0)  # Telegram's pace, as the site sends
+        frappe.db.delete("Telegram Outbox", {"status": "Queued"})
+        chat = 700123456
+        for i in range(2):
+            outbox.queue(f"pace-check-{frappe.generate_hash(length=8)}-{i}", chat, f"Message {i}", "Bot Reply")
+        began = time.monotonic()
+        self.send(now_datetime())
+        self.assertEqual([m["text"] for m in self.fake.sent if m["chat_id"] == chat], ["Message 0", "Message 1"])
+        self.assertGreaterEqual(time.monotonic() - began, 0.9)
 
     def test_blocked_chat_fails_for_good_without_retrying(self):
         self.fake.block(TEAM_CHAT)
