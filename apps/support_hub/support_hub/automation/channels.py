@@ -37,23 +37,25 @@ def send_email(ticket, subject: str, html: str, address: str | None = None, sent
     # Automatic mail speaks for the support desk, from its outgoing account, never from whichever
     # user the job runs as (the automation user has no mailbox).
     account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
+    has_account = bool(account and account.get("email_id"))
     # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
     result = make_communication(
-        sender=account.default_sender if account and account.get("email_id") else None,
+        sender=account.default_sender if has_account else None,
         doctype="Ticket",
         name=ticket.name,
         subject=subject,
         content=html,
         recipients=address,
-        send_email=False,
+        # Queued by the same call when the mail says what the timeline says (no second read of the
+        # Communication): into the Email Queue, sent by Frappe's own worker with retries.
+        send_email=has_account and sent_html is None,
         communication_type="Automated Message",
     )
-    communication = frappe.get_doc("Communication", result["name"])
-    if sent_html is not None:
+    if has_account and sent_html is not None:
+        communication = frappe.get_doc("Communication", result["name"])
         communication.content = sent_html  # for the Email Queue only; not saved
-    if communication.get_outgoing_email_account():
-        communication.send_email()  # into the Email Queue, sent by Frappe's own worker with retries
-    return communication.name
+        communication.send_email()
+    return result["name"]
 
 
 def send(ticket, subject: str, html: str) -> str | None:

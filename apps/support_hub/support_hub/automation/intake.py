@@ -192,9 +192,11 @@ def _process(ticket: str, decision: dict | None, skip_auto_reply: bool, recomput
         routed = routing.engine.route(routing.compiled_rules(), routing.ticket_text(doc), routing.account_manager(doc))
     else:
         routed = RoutingDecision(**decision) if decision else None
-    routing.apply_decision(doc, routed)
+    # The auto-reply first, the assignment last: round robin locks the team's row until the commit, so
+    # a burst's drains on the other workers wait only for an assignment, not for an auto-reply too.
     if not skip_auto_reply:
         auto_reply.send_for_new_ticket(doc)
+    routing.apply_decision(doc, routed)
     # A system field (support_hub.system_fields): the new `modified` reloads a form opened on the new
     # ticket, instead of letting it save intake_done = 0 back (which the guard would refuse).
     doc.db_set("intake_done", 1, notify=True)
