@@ -17,15 +17,18 @@ from collections.abc import Callable, Iterable
 import frappe
 
 
+_DONE = object()
+
+
 def run_on_own_connections(items: Iterable, work: Callable, connections: int,
                            prepare: Callable[[], None] | None = None,
                            finish: Callable[[], None] | None = None) -> None:
-    """Call `work(item)` for every item on `connections` threads; `work` commits. `prepare` and `finish`
-    run once per thread around its items (on its connection). The first error is raised once every
-    thread has stopped; an item whose work failed is rolled back, the ones not yet started are left."""
+    """Call `work(item)` for every item on `connections` threads; `work` commits. `items` is iterated
+    here, in the caller's thread and on its connection, while the threads work: a generator that reads
+    the next batch overlaps the writing of the last. `prepare` and `finish` run once per thread around
+    its items (on its connection). The first error is raised once every thread has stopped; an item
+    whose work failed is rolled back, the ones not yet started are left."""
     todo: queue.SimpleQueue = queue.SimpleQueue()
-    for item in items:
-        todo.put(item)
     site, sites_path, user = frappe.local.site, frappe.local.sites_path, frappe.session.user
     errors: list[BaseException] = []
 
@@ -37,9 +40,8 @@ def run_on_own_connections(items: Iterable, work: Callable, connections: int,
             if prepare:
                 prepare()
             while not errors:
-                try:
-                    item = todo.get_nowait()
-                except queue.Empty:
+                item = todo.get()
+                if item is _DONE:
                     break
                 work(item)
             if finish:
@@ -54,7 +56,15 @@ def run_on_own_connections(items: Iterable, work: Callable, connections: int,
     threads = [threading.Thread(target=thread_body, name=f"support-hub-writer-{i}") for i in range(connections)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for item in items:
+            if errors:
+                break
+            todo.put(item)
+    finally:
+        for _thread in threads:
+            todo.put(_DONE)
+        for thread in threads:
+            thread.join()
     if errors:
         raise errors[0]

@@ -3,18 +3,18 @@ open ticket on it is re-planned in a background job: new deadlines, status and c
 engine.sla_replan, an SLA Event per deadline that moved (who edited the policy, from → to), progress
 published to the policy's form.
 
-Set-based both ways, so a policy with a hundred thousand open tickets takes seconds: one SELECT reads
-the tickets with their moments as integer microseconds of local wall-clock time (cheap for the
-driver to parse), the engine works on POSIX timestamps, and each batch of 5,000 is staged in a temporary
-table and written by three statements over it — SLA Events for moved first-response deadlines, for moved
-resolution deadlines (old values read from the ticket row in the same statement), then an UPDATE ... JOIN
-of the tickets — committed with its transitions' SLA Events. The job writes its batches on two
-connections side by side (support_hub.side_by_side). benchmarks/bench_sla_replan.py measures it.
+Set-based both ways, so a policy with a hundred thousand open tickets takes seconds: the tickets are
+read 5,000 at a time in name order, their moments as integer microseconds of local wall-clock time (cheap
+for the driver to parse); the engine works on POSIX timestamps; each batch is staged in a temporary table
+and written by three statements over it — SLA Events for moved first-response deadlines, for moved
+resolution deadlines (from the values read, staged beside the new ones), then an UPDATE ... JOIN
+of the tickets — committed with its transitions' SLA Events. The job writes its batches on two connections
+side by side while its own reads and re-plans the next (support_hub.side_by_side).
+benchmarks/bench_sla_replan.py measures it.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -95,7 +95,7 @@ class _WallClock:
         return round((ts + offset) * 1e6)
 
 
-_STAGE_COLUMNS = ("name", "fr", "res", "status", "warn", "breach", "next", "mfr", "mres")
+_STAGE_COLUMNS = ("name", "fr", "res", "status", "warn", "breach", "next", "mfr", "mres", "old_fr", "old_res")
 _US = "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', {})"
 _COLUMNS = ("first_response_due", "resolution_due", "first_responded_on", "sla_paused_since", "sla_warning_on",
             "sla_breach_on", "next_due")
@@ -104,13 +104,16 @@ _COLUMNS = ("first_response_due", "resolution_due", "first_responded_on", "sla_p
 _STAGE = "`support_hub_replan_batch`"
 
 
-def open_tickets(policy: str, clock: _WallClock) -> list[sla_replan.OpenTicket]:
+def open_tickets(policy: str, clock: _WallClock, after: str = "", limit: int | None = None
+                 ) -> list[sla_replan.OpenTicket]:
+    """The policy's open tickets in name order: all of them, or `limit` after the name `after`."""
+    page = " and name > %(after)s order by name limit %(limit)s" if limit else ""
     rows = frappe.db.sql(
         f"""select name, priority, {_US.format('coalesce(opened_on, creation)')},
             {', '.join(_US.format(c) for c in _COLUMNS)},
             sla_response_paused_minutes, sla_paused_minutes, sla_status
-        from `tabTicket` where sla_policy = %s and resolved_on is null""",
-        (policy,),
+        from `tabTicket` where sla_policy = %(policy)s and resolved_on is null{page}""",
+        {"policy": policy, "after": after, "limit": limit},
     )
     p = clock.posix
     return [
@@ -133,15 +136,16 @@ def _open_stage() -> None:
     _stage_ddl(f"drop temporary table if exists {_STAGE}")
     _stage_ddl(f"""create temporary table {_STAGE} (name varchar(140) not null primary key, fr bigint,
         res bigint, status varchar(20) not null, warn bigint, breach bigint, next bigint, mfr tinyint not null,
-        mres tinyint not null) engine=memory""")
+        mres tinyint not null, old_fr bigint, old_res bigint) engine=memory""")
 
 
 def _close_stage() -> None:
     _stage_ddl(f"drop temporary table if exists {_STAGE}")
 
 
-def _stage_batch(results: list[sla_replan.Replanned], clock: _WallClock) -> None:
-    """The batch's new values into the stage table (name, fr, res, status, warn, breach, next, mfr, mres)."""
+def _stage_batch(results: list[sla_replan.Replanned], before: dict[str, sla_replan.OpenTicket],
+                 clock: _WallClock) -> None:
+    """The batch's new values into the stage table, with the deadlines they replace (as read)."""
     escape, us = frappe.db.escape, clock.local_us
 
     def num(ts):
@@ -152,7 +156,7 @@ def _stage_batch(results: list[sla_replan.Replanned], clock: _WallClock) -> None
     rows = ",".join(
         f"({escape(r.name)},{num(r.first_response_due)},{num(r.resolution_due)},{statuses[r.status]},"
         f"{num(r.warning_on)},{num(r.breach_on)},{num(r.next_due)},{int(r.first_response_moved)},"
-        f"{int(r.resolution_moved)})"
+        f"{int(r.resolution_moved)},{num(before[r.name].first_response_due)},{num(before[r.name].resolution_due)})"
         for r in results
     )
     frappe.db.sql(f"delete from {_STAGE}")
@@ -163,25 +167,23 @@ def _at(column: str) -> str:
     return f"timestampadd(microsecond, {column}, '1970-01-01')"
 
 
-def write_batch(results: list[sla_replan.Replanned], clock: _WallClock, *, changed_by: str, reason: str,
-                stamp: datetime, tag: str) -> None:
+def write_batch(results: list[sla_replan.Replanned], before: dict[str, sla_replan.OpenTicket], clock: _WallClock, *,
+                changed_by: str, reason: str, stamp: datetime, tag: str) -> None:
     """SLA Events for the moved deadlines, then the tickets' new SLA fields: three statements over the
     batch's staged values (the stage is opened by replan_policy)."""
     if not results:
         return
-    _stage_batch(results, clock)
-    for target, flag, new, old in (("First Response", "mfr", "fr", "first_response_due"),
-                                   ("Resolution", "mres", "res", "resolution_due")):
+    _stage_batch(results, before, clock)
+    for target, flag, new, old in (("First Response", "mfr", "fr", "old_fr"), ("Resolution", "mres", "res", "old_res")):
         frappe.db.sql(
             f"""insert into `tabSLA Event` (name, creation, modified, owner, modified_by, docstatus, idx, ticket,
                 event, target, occurred_on, changed_by, from_value, to_value, later_by_minutes, reason,
                 alert_managers, dedupe_key)
             select concat(v.name, %(suffix)s), %(stamp)s, %(stamp)s, %(user)s, %(user)s, 0, 0, v.name,
-                'Changed', %(target)s, %(stamp)s, %(user)s, date_format(t.{old}, %(format)s), date_format({_at('v.' + new)}, %(format)s),
-                ceil(timestampdiff(second, t.{old}, {_at('v.' + new)}) / 60), %(reason)s, 0,
+                'Changed', %(target)s, %(stamp)s, %(user)s, date_format({_at('v.' + old)}, %(format)s),
+                date_format({_at('v.' + new)}, %(format)s), coalesce(ceil((v.{new} - v.{old}) / 60000000), 0), %(reason)s, 0,
                 concat(v.name, '|Changed|', %(target)s, '|', %(tag)s)
-            from {_STAGE} v straight_join `tabTicket` t on t.name = v.name
-            where v.{flag} = 1""",
+            from {_STAGE} v where v.{flag} = 1""",
             {"suffix": f"-{tag}-{'f' if flag == 'mfr' else 'r'}", "stamp": stamp, "user": changed_by,
              "target": target, "reason": reason[:140], "tag": tag, "format": "%Y-%m-%d %H:%i:%s"},
         )
@@ -208,44 +210,59 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     now_local = now or now_datetime()
     stamp = now_datetime()
     tag = frappe.generate_hash(length=8)
-    tickets = open_tickets(policy, clock)
-    results = sla_replan.replan(engine_policy, tickets, clock.posix(round((now_local - _EPOCH).total_seconds() * 1e6)))
-    total = len(results)
-    moved = sum(r.first_response_moved + r.resolution_moved for r in results)
+    now_ts = clock.posix(round((now_local - _EPOCH).total_seconds() * 1e6))
+    open_count = frappe.db.sql("select count(*) from `tabTicket` where sla_policy = %s and resolved_on is null",
+                               policy)[0][0]
+    counts = {"tickets": 0, "changed": 0, "moved": 0}
+
+    def planned_batches():
+        """Read and re-planned a batch at a time, in name order: the job's writers start on the first batch
+        while this reads the next. Each comes with its tickets as read (the deadlines its SLA Events say
+        were moved from) and how many tickets were checked up to its end."""
+        after = ""
+        while True:
+            tickets = open_tickets(policy, clock, after=after, limit=batch_size)
+            if not tickets:
+                return
+            after = tickets[-1].name
+            results = sla_replan.replan(engine_policy, tickets, now_ts)
+            counts["tickets"] += len(tickets)
+            counts["changed"] += len(results)
+            counts["moved"] += sum(r.first_response_moved + r.resolution_moved for r in results)
+            if results:
+                yield results, {t.name: t for t in tickets}, counts["tickets"]
+
     # The Warning and Breached transitions are recorded with their batch, and their alerts and escalations
     # made once for the whole re-plan, so a chat or a manager hears of a mass breach in one summary (not
     # one per batch). A job killed before that keeps the SLA Events but loses those alerts.
     fresh: list = []
-    written = {"tickets": 0}
-    lock = threading.Lock()
 
-    def write(batch: list[sla_replan.Replanned]) -> None:
-        write_batch(batch, clock, changed_by=changed_by, reason=reason, stamp=stamp, tag=tag)
+    def write(planned: tuple[list[sla_replan.Replanned], dict[str, sla_replan.OpenTicket], int]) -> None:
+        batch, before, checked = planned
+        write_batch(batch, before, clock, changed_by=changed_by, reason=reason, stamp=stamp, tag=tag)
         transitions = [r.transition for r in batch if r.transition is not None]
         if transitions:
             record_transitions(transitions, held=fresh)
         if commit:
             frappe.db.commit()  # the batch's tickets, their SLA Events and transitions together
-        with lock:
-            written["tickets"] += len(batch)
-            done = written["tickets"]
-        frappe.publish_progress(round(100 * done / total), title=_("Re-planning open tickets"), doctype="SLA Policy",
-                                docname=policy, description=_("{0} of {1} tickets").format(done, total))
+        total = max(open_count, checked)
+        frappe.publish_progress(round(100 * checked / total), title=_("Re-planning open tickets"),
+                                doctype="SLA Policy", docname=policy,
+                                description=_("{0} of {1} tickets").format(checked, total))
 
-    batches = [results[start : start + batch_size] for start in range(0, total, batch_size)]
-    if commit and len(batches) > 1:
-        # The job: batches commit on their own, so they are written side by side on WRITERS connections.
-        run_on_own_connections(batches, write, WRITERS, prepare=_open_stage, finish=_close_stage)
+    if commit and open_count > batch_size:
+        # The job: batches commit on their own, so they are written side by side on WRITERS connections
+        # while this connection reads and re-plans the next ones.
+        run_on_own_connections(planned_batches(), write, WRITERS, prepare=_open_stage, finish=_close_stage)
         frappe.db.commit()  # this connection's snapshot predates the writers' commits: the listeners read anew
     else:
         _open_stage()
         try:
-            for batch in batches:
-                write(batch)
+            for planned in planned_batches():
+                write(planned)
         finally:
             _close_stage()
     notify_transitions(fresh)
-    counts = {"tickets": len(tickets), "changed": total, "moved": moved}
     frappe.get_doc("SLA Policy", policy).add_comment(
         "Info", _("Open tickets re-planned after a change by {0}: {1} checked, {2} changed, {3} deadlines moved ({4})")
         .format(frappe.utils.get_fullname(changed_by), counts["tickets"], counts["changed"], counts["moved"], reason))
