@@ -98,6 +98,7 @@ scheduler_events = {
     "cron": {
         "* * * * *": [
             "support_hub.sla.sweep.run",
+            "support_hub.sla.events.retell_held",
             "support_hub.sla.escalation.reassign_overdue",
             "support_hub.sla.postponed.reopen_due",
             "support_hub.automation.waiting.run",

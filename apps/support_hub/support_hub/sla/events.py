@@ -6,31 +6,36 @@ makes "one deadline warns once" true however often the sweep or a save finds the
 
 from __future__ import annotations
 
+from datetime import timezone
+
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_fullname, now_datetime
+from frappe.utils import add_to_date, format_datetime, get_fullname, now_datetime
 
 from support_hub import bulk
-from support_hub.engine.sla import Postponement, Transition
-from support_hub.system_time import to_naive
+from support_hub.engine.sla import Postponement, SlaStatus, SlaTarget, Transition
+from support_hub.system_time import to_aware, to_naive
 
 
-def record_transitions(transitions: list[Transition], held: list[Transition] | None = None) -> list[str]:
+def record_transitions(transitions: list[Transition], held: list[Transition] | None = None,
+                       held_by: str | None = None) -> list[str]:
     """Insert one SLA Event per new transition; returns the tickets that got a new event. The new
     transitions go to the listeners at once, or, given `held`, into it for the caller to hand over later
-    (notify_transitions), all together."""
+    (notify_transitions), all together; their rows then say `held_by` until release_held(held_by), so
+    that a caller killed before it hands them over has them told by retell_held."""
     if not transitions:
         return []
     known = bulk.present("SLA Event", "dedupe_key", (t.dedupe_key for t in transitions))
     now = now_datetime()
     fresh = [t for t in transitions if t.dedupe_key not in known]
+    holder = held_by if held is not None else None
     rows = [
         (frappe.generate_hash(length=12), now, now, "Administrator", "Administrator", t.ticket, t.status.value,
-         t.target.value, to_naive(t.due), now, t.dedupe_key)
+         t.target.value, to_naive(t.due), now, t.dedupe_key, holder)
         for t in fresh
     ]
     fields = ["name", "creation", "modified", "owner", "modified_by", "ticket", "event", "target", "due",
-              "occurred_on", "dedupe_key"]
+              "occurred_on", "dedupe_key", "held_by"]
     # INSERT IGNORE: two overlapping sweeps racing on the same ticket still leave one row.
     bulk.insert("SLA Event", fields, rows, ignore_duplicates=True)
     if held is None:
@@ -41,10 +46,51 @@ def record_transitions(transitions: list[Transition], held: list[Transition] | N
 
 
 def notify_transitions(fresh: list[Transition]) -> None:
-    """Bulk rows fire no document events: the listeners (Telegram alerts, breach escalation) are called."""
+    """Bulk rows fire no document events: the listeners (Telegram alerts, breach escalation) are called.
+    They are idempotent (their outbox rows and escalation claims carry the transition's key), so a
+    transition told twice is heard once."""
     if fresh:
         for listener in frappe.get_hooks("support_hub_sla_transitions"):
             frappe.get_attr(listener)(fresh)
+
+
+def release_held(held_by: str) -> None:
+    """The held transitions were handed to the listeners: their rows stop saying so."""
+    frappe.db.sql("update `tabSLA Event` set held_by = null where held_by = %s", held_by)
+
+
+# A re-plan hands over its transitions within a minute or two of recording them; rows held longer were
+# left by one that was killed.
+RETELL_AFTER_MINUTES = 10
+RETELL_AT_ONCE = 20_000
+
+
+def retell_held(now=None) -> int:
+    """Scheduler safety net (every minute): transitions a killed re-plan recorded but never handed to the
+    listeners are handed over now; returns how many."""
+    cutoff = add_to_date(now or now_datetime(), minutes=-RETELL_AFTER_MINUTES)
+    rows = frappe.db.sql(
+        """select name, ticket, event, target, due, dedupe_key from `tabSLA Event`
+        where held_by is not null and creation < %s order by creation limit %s""",
+        (cutoff, RETELL_AT_ONCE), as_dict=True,
+    )
+    if not rows:
+        return 0
+    notify_transitions([_as_transition(r) for r in rows])
+    for names in _chunks([r.name for r in rows], 1000):
+        frappe.db.sql("update `tabSLA Event` set held_by = null where name in %(names)s", {"names": names})
+    return len(rows)
+
+
+def _as_transition(row) -> Transition:
+    """The transition a row recorded, with its moment in the zone its key was written in (the sweep's
+    are in the system zone, a re-plan's in UTC), so the listeners' keys match those of a first telling."""
+    status, target, due = SlaStatus(row.event), SlaTarget(row.target), to_aware(row.due)
+    for moment in (due, due.astimezone(timezone.utc)):
+        transition = Transition(row.ticket, status, target, moment)
+        if transition.dedupe_key == row.dedupe_key:
+            return transition
+    return Transition(row.ticket, status, target, due)
 
 
 def record_change(ticket: str, target: str, old, new, *, alert_managers: bool = True, reason: str | None = None,

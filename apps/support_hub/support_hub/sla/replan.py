@@ -24,7 +24,7 @@ from frappe.utils import get_system_timezone, now_datetime
 
 from support_hub.engine import sla_replan
 from support_hub.side_by_side import run_on_own_connections
-from support_hub.sla.events import notify_transitions, record_transitions
+from support_hub.sla.events import notify_transitions, record_transitions, release_held
 from support_hub.sla.policies import enabled_policies, forget_cached_policies
 
 BATCH = 5000
@@ -234,7 +234,8 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
 
     # The Warning and Breached transitions are recorded with their batch, and their alerts and escalations
     # made once for the whole re-plan, so a chat or a manager hears of a mass breach in one summary (not
-    # one per batch). A job killed before that keeps the SLA Events but loses those alerts.
+    # one per batch). A job killed before that leaves them held (SLA Event held_by): the every-minute
+    # events.retell_held hands them over.
     fresh: list = []
 
     def write(planned: tuple[list[sla_replan.Replanned], dict[str, sla_replan.OpenTicket], int]) -> None:
@@ -242,7 +243,7 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
         write_batch(batch, before, clock, changed_by=changed_by, reason=reason, stamp=stamp, tag=tag)
         transitions = [r.transition for r in batch if r.transition is not None]
         if transitions:
-            record_transitions(transitions, held=fresh)
+            record_transitions(transitions, held=fresh, held_by=tag)
         if commit:
             frappe.db.commit()  # the batch's tickets, their SLA Events and transitions together
         total = max(open_count, checked)
@@ -263,6 +264,7 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
         finally:
             _close_stage()
     notify_transitions(fresh)
+    release_held(tag)
     frappe.get_doc("SLA Policy", policy).add_comment(
         "Info", _("Open tickets re-planned after a change by {0}: {1} checked, {2} changed, {3} deadlines moved ({4})")
         .format(frappe.utils.get_fullname(changed_by), counts["tickets"], counts["changed"], counts["moved"], reason))

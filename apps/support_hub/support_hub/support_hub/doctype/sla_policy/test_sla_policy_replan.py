@@ -7,7 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
-from support_hub.sla import replan
+from support_hub.sla import events, replan
 from support_hub.testing import MANAGER, ensure_policy, make_ticket, msk, setup_support_world
 
 POLICY = "Test Replan"
@@ -77,6 +77,7 @@ class TestPolicyReplan(FrappeTestCase):
             policy.targets[0].first_response_minutes = 30
             policy.save()
             again = replan.replan_policy(POLICY)  # a second run finds nothing left to change
+        self.assertFalse(frappe.db.exists("SLA Event", {"ticket": self.open.name, "held_by": ["is", "set"]}))
         stored = frappe.get_doc("Ticket", self.open.name)
         self.assertEqual(get_datetime(stored.first_response_due), msk(2026, 3, 5, 17, 30))
         self.assertEqual(stored.sla_status, "Breached")
@@ -84,6 +85,28 @@ class TestPolicyReplan(FrappeTestCase):
         breaches = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Breached"}, pluck="target")
         self.assertEqual(breaches, ["First Response"])
         self.assertEqual(again["changed"], 0)
+
+    def test_a_re_plan_stopped_before_its_alerts_has_them_told_by_the_minute_job(self):
+        with self.freeze_time(msk(2026, 3, 5, 17, 40)):
+            policy = frappe.get_doc("SLA Policy", POLICY)
+            policy.targets[0].first_response_minutes = 30
+            with patch.object(replan, "on_policy_update"):
+                policy.save()
+            # The worker dies after the batches' commits, before the alerts and escalations go out.
+            with patch.object(replan, "notify_transitions", side_effect=RuntimeError("worker killed")):
+                with self.assertRaises(RuntimeError):
+                    replan.replan_policy(POLICY)
+        (breach,) = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Breached"},
+                                   fields=["name", "held_by", "dedupe_key"])
+        self.assertTrue(breach.held_by)
+        with patch.object(events, "notify_transitions") as told:
+            events.retell_held(now=msk(2026, 3, 5, 17, 45))  # too soon: a running re-plan holds them this long
+            self.assertFalse([t for call in told.call_args_list for t in call.args[0] if t.ticket == self.open.name])
+            events.retell_held(now=msk(2026, 3, 5, 17, 55))
+        retold = [t for call in told.call_args_list for t in call.args[0] if t.ticket == self.open.name]
+        self.assertEqual([(t.status.value, t.target.value, t.dedupe_key) for t in retold],
+                         [("Breached", "First Response", breach.dedupe_key)])  # the key of the first telling
+        self.assertIsNone(frappe.db.get_value("SLA Event", breach.name, "held_by"))
 
     def test_an_edit_that_does_not_touch_the_plan_re_plans_nothing(self):
         with self.freeze_time(msk(2026, 3, 5, 17, 10)):
