@@ -62,24 +62,23 @@ def release_held(held_by: str) -> None:
 # A re-plan hands over its transitions within a minute or two of recording them; rows held longer were
 # left by one that was killed.
 RETELL_AFTER_MINUTES = 10
-RETELL_AT_ONCE = 20_000
 
 
 def retell_held(now=None) -> int:
     """Scheduler safety net (every minute): transitions a killed re-plan recorded but never handed to the
-    listeners are handed over now; returns how many."""
+    listeners are handed over now, each re-plan's together (as one telling would have: one summary per
+    chat, the same keys); returns how many."""
     cutoff = add_to_date(now or now_datetime(), minutes=-RETELL_AFTER_MINUTES)
-    rows = frappe.db.sql(
-        """select name, ticket, event, target, due, dedupe_key from `tabSLA Event`
-        where held_by is not null and creation < %s order by creation limit %s""",
-        (cutoff, RETELL_AT_ONCE), as_dict=True,
-    )
-    if not rows:
-        return 0
-    notify_transitions([_as_transition(r) for r in rows])
-    for names in _chunks([r.name for r in rows], 1000):
-        frappe.db.sql("update `tabSLA Event` set held_by = null where name in %(names)s", {"names": names})
-    return len(rows)
+    holders = frappe.db.sql_list(
+        "select distinct held_by from `tabSLA Event` where held_by is not null and creation < %s", cutoff)
+    told = 0
+    for holder in holders:
+        rows = frappe.db.sql("""select ticket, event, target, due, dedupe_key from `tabSLA Event`
+            where held_by = %s order by creation""", holder, as_dict=True)
+        notify_transitions([_as_transition(r) for r in rows])
+        release_held(holder)
+        told += len(rows)
+    return told
 
 
 def _as_transition(row) -> Transition:
