@@ -14,7 +14,8 @@ import frappe
 CHUNK = 1000
 
 
-def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    """`items` in slices of `size`, for statements that take a list of values each."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -24,7 +25,7 @@ def rows_where_in(doctype: str, field: str, values: Iterable, fields: Sequence[s
     values = list(dict.fromkeys(values))
     columns = ", ".join(f"`{f}`" for f in fields)
     rows: list[frappe._dict] = []
-    for chunk in _chunks(values):
+    for chunk in chunks(values):
         rows += frappe.db.sql(f"select {columns} from `tab{doctype}` where `{field}` in %(values)s",
                               {"values": tuple(chunk)}, as_dict=True)
     return rows
@@ -41,5 +42,5 @@ def insert(doctype: str, columns: Sequence[str], rows: Sequence[Sequence], ignor
     head = (f"insert {'ignore ' if ignore_duplicates else ''}into `tab{doctype}` "
             f"({', '.join(f'`{c}`' for c in columns)}) values ")
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         frappe.db.sql(head + ", ".join([one] * len(chunk)), tuple(value for row in chunk for value in row))

@@ -82,8 +82,8 @@ def retell_held(now=None) -> int:
 
 
 def _as_transition(row) -> Transition:
-    """The transition a row recorded, with its moment in the zone its key was written in (the sweep's
-    are in the system zone, a re-plan's in UTC), so the listeners' keys match those of a first telling."""
+    """The transition a row recorded, with its moment in the zone its key was written in (the system zone;
+    re-plans before 2026-12-04 wrote UTC), so the listeners' keys match those of a first telling."""
     status, target, due = SlaStatus(row.event), SlaTarget(row.target), to_aware(row.due)
     for moment in (due, due.astimezone(timezone.utc)):
         transition = Transition(row.ticket, status, target, moment)
@@ -146,8 +146,3 @@ def _notify_managers_in_desk(event, postponement: Postponement) -> None:
 
 def _show(moment) -> str:
     return format_datetime(moment) if moment else _("(empty)")
-
-
-def _chunks(items, size):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

@@ -15,6 +15,7 @@ benchmarks/bench_sla_replan.py measures it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from support_hub.engine import sla_replan
 from support_hub.side_by_side import run_on_own_connections
 from support_hub.sla.events import notify_transitions, record_transitions, release_held
 from support_hub.sla.policies import enabled_policies, forget_cached_policies
+from support_hub.system_time import to_aware, to_naive
 
 BATCH = 5000
 # Connections writing the job's batches side by side: the writes are MariaDB's work, one core per
@@ -241,7 +243,10 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     def write(planned: tuple[list[sla_replan.Replanned], dict[str, sla_replan.OpenTicket], int]) -> None:
         batch, before, checked = planned
         write_batch(batch, before, clock, changed_by=changed_by, reason=reason, stamp=stamp, tag=tag)
-        transitions = [r.transition for r in batch if r.transition is not None]
+        # In the system zone, as the sweep and a save record them: the moment is part of the key that
+        # makes one breach one SLA Event and one escalation, whichever path finds it.
+        transitions = [replace(r.transition, due=to_aware(to_naive(r.transition.due)))
+                       for r in batch if r.transition is not None]
         if transitions:
             record_transitions(transitions, held=fresh, held_by=tag)
         if commit:

@@ -13,8 +13,9 @@ from datetime import datetime
 import frappe
 from frappe.utils import now_datetime
 
+from support_hub.bulk import chunks
 from support_hub.engine.sla import SlaStatus, SweepRow, sweep_transitions
-from support_hub.sla.events import _chunks, record_transitions
+from support_hub.sla.events import record_transitions
 from support_hub.system_time import to_aware
 
 RUNNING = [SlaStatus.ON_TRACK.value, SlaStatus.WARNING.value]
@@ -44,7 +45,7 @@ def sweep(status: SlaStatus, now: datetime) -> int:
     # A new `modified` (and a doc_update to open forms) keeps a form opened before the sweep from
     # saving the old status back: Frappe reloads it, or refuses it as stale.
     stamp = now_datetime()
-    for names in _chunks([r.name for r in rows], 1000):
+    for names in chunks([r.name for r in rows], 1000):
         update = frappe.qb.update(ticket).set(ticket.sla_status, status.value).set(ticket.modified, stamp)
         if status is SlaStatus.BREACHED:
             # A breached ticket has nothing left to watch until someone saves it again.

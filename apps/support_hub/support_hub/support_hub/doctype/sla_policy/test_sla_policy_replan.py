@@ -82,8 +82,12 @@ class TestPolicyReplan(FrappeTestCase):
         self.assertEqual(get_datetime(stored.first_response_due), msk(2026, 3, 5, 17, 30))
         self.assertEqual(stored.sla_status, "Breached")
         self.assertIsNone(stored.sla_breach_on)
-        breaches = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Breached"}, pluck="target")
-        self.assertEqual(breaches, ["First Response"])
+        breaches = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Breached"},
+                                  fields=["target", "dedupe_key"])
+        self.assertEqual([b.target for b in breaches], ["First Response"])
+        # Keyed with the moment in the system zone, as the sweep keys the same breach: one event either way.
+        due = msk(2026, 3, 5, 17, 30)
+        self.assertEqual(breaches[0].dedupe_key, f"{self.open.name}|Breached|First Response|{due:%Y-%m-%dT%H:%M:%S}")
         self.assertEqual(again["changed"], 0)
 
     def test_a_re_plan_stopped_before_its_alerts_has_them_told_by_the_minute_job(self):
