@@ -106,15 +106,14 @@ _COLUMNS = ("first_response_due", "resolution_due", "first_responded_on", "sla_p
 _STAGE = "`support_hub_replan_batch`"
 
 
-def open_tickets(policy: str, clock: _WallClock, after: str = "", limit: int | None = None
-                 ) -> list[sla_replan.OpenTicket]:
-    """The policy's open tickets in name order: all of them, or `limit` after the name `after`."""
-    page = " and name > %(after)s order by name limit %(limit)s" if limit else ""
+def open_tickets(policy: str, clock: _WallClock, after: str, limit: int) -> list[sla_replan.OpenTicket]:
+    """`limit` of the policy's open tickets, in name order after the name `after`."""
     rows = frappe.db.sql(
         f"""select name, priority, {_US.format('coalesce(opened_on, creation)')},
             {', '.join(_US.format(c) for c in _COLUMNS)},
             sla_response_paused_minutes, sla_paused_minutes, sla_status
-        from `tabTicket` where sla_policy = %(policy)s and resolved_on is null{page}""",
+        from `tabTicket` where sla_policy = %(policy)s and resolved_on is null and name > %(after)s
+        order by name limit %(limit)s""",
         {"policy": policy, "after": after, "limit": limit},
     )
     p = clock.posix
