@@ -10,7 +10,7 @@ and written by three statements over it — SLA Events for moved first-response 
 resolution deadlines (from the values read, staged beside the new ones), then an UPDATE of the
 tickets over the batch's name range joined to the stage — committed with its transitions' SLA Events.
 The job writes its batches on two connections side by side while its own reads and re-plans the next
-(support_hub.side_by_side).
+(support_hub.side_by_side), taking them in turns from two far-apart runs of names.
 benchmarks/bench_sla_replan.py measures it.
 """
 
@@ -107,8 +107,10 @@ _COLUMNS = ("first_response_due", "resolution_due", "first_responded_on", "sla_p
 _STAGE = "`support_hub_replan_batch`"
 
 
-def open_tickets(policy: str, clock: _WallClock, after: str, limit: int) -> list[sla_replan.OpenTicket]:
-    """`limit` of the policy's open tickets, in name order after the name `after`. The numbers of a row
+def open_tickets(policy: str, clock: _WallClock, after: str, limit: int,
+                 through: str | None = None) -> list[sla_replan.OpenTicket]:
+    """`limit` of the policy's open tickets, in name order after the name `after` (and up to `through`,
+    when given). The numbers of a row
     come packed in one string: the driver parses values in Python one by one, and ten per row cost it
     more than a split (measured: a third of the read)."""
     packed = ", ".join(f"ifnull({_US.format(c)}, '')" for c in ("coalesce(opened_on, creation)", *_COLUMNS))
@@ -116,8 +118,9 @@ def open_tickets(policy: str, clock: _WallClock, after: str, limit: int) -> list
         f"""select name, priority, sla_status,
             concat_ws(',', {packed}, sla_response_paused_minutes, sla_paused_minutes)
         from `tabTicket` where sla_policy = %(policy)s and resolved_on is null and name > %(after)s
+            {'and name <= %(through)s' if through is not None else ''}
         order by name limit %(limit)s""",
-        {"policy": policy, "after": after, "limit": limit},
+        {"policy": policy, "after": after, "limit": limit, "through": through},
     )
     p = clock.posix
 
@@ -133,6 +136,19 @@ def open_tickets(policy: str, clock: _WallClock, after: str, limit: int) -> list
             float(response_paused or 0), float(paused_minutes or 0), status or None, moment(warn), moment(breach),
             moment(next_due)))
     return tickets
+
+
+def part_ends(policy: str, open_count: int, parts: int) -> list[str | None]:
+    """The last name of each of `parts` runs of the policy's open tickets of about equal size, in name order
+    (None: to the end). Read in the transaction that counted them (one snapshot), so the ends ascend and
+    the runs neither overlap nor leave a gap; tickets opened or resolved meanwhile only make them unequal."""
+    ends: list[str | None] = []
+    for k in range(1, parts):
+        row = frappe.db.sql("""select name from `tabTicket` where sla_policy = %s and resolved_on is null
+            order by name limit 1 offset %s""", (policy, max(open_count * k // parts - 1, 0)))
+        if row and row[0][0] not in ends:
+            ends.append(row[0][0])
+    return [*ends, None]
 
 
 def _stage_ddl(statement: str) -> None:
@@ -233,16 +249,24 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
                                policy)[0][0]
     counts = {"tickets": 0, "changed": 0, "moved": 0}
 
-    def planned_batches():
-        """Read and re-planned a batch at a time, in name order: the job's writers start on the first batch
-        while this reads the next. Each comes with its tickets as read (the deadlines its SLA Events say
+    def planned_batches(parts: int):
+        """Read and re-planned a batch at a time: the job's writers start on the first batch while this
+        reads the next. The policy's tickets are cut into `parts` runs of names, read in turns: writers
+        on far-apart names insert into different pages of the SLA Event indexes and update different
+        pages of the tickets, where neighbouring batches made them wait on each other (a sixth of the
+        writing, measured). Each batch comes with its tickets as read (the deadlines its SLA Events say
         were moved from) and how many tickets were checked up to its end."""
-        after = ""
-        while True:
-            tickets = open_tickets(policy, clock, after=after, limit=batch_size)
+        ends = part_ends(policy, open_count, parts) if parts > 1 and open_count > batch_size else [None]
+        runs = [["", end] for end in ends]
+        for k in range(1, len(runs)):
+            runs[k][0] = ends[k - 1]
+        while runs:
+            run = runs.pop(0)
+            tickets = open_tickets(policy, clock, after=run[0], limit=batch_size, through=run[1])
             if not tickets:
-                return
-            after = tickets[-1].name
+                continue
+            run[0] = tickets[-1].name
+            runs.append(run)
             results = sla_replan.replan(engine_policy, tickets, now_ts)
             counts["tickets"] += len(tickets)
             counts["changed"] += len(results)
@@ -275,12 +299,12 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     if commit and open_count > batch_size:
         # The job: batches commit on their own, so they are written side by side on WRITERS connections
         # while this connection reads and re-plans the next ones.
-        run_on_own_connections(planned_batches(), write, WRITERS, prepare=_open_stage, finish=_close_stage)
+        run_on_own_connections(planned_batches(WRITERS), write, WRITERS, prepare=_open_stage, finish=_close_stage)
         frappe.db.commit()  # this connection's snapshot predates the writers' commits: the listeners read anew
     else:
         _open_stage()
         try:
-            for planned in planned_batches():
+            for planned in planned_batches(1):
                 write(planned)
         finally:
             _close_stage()

@@ -166,3 +166,15 @@ class TestPolicyReplanJob(FrappeTestCase):
                                 fields=["ticket", "target", "changed_by"])
         self.assertEqual(sorted(e.ticket for e in events), sorted(self.tickets))
         self.assertEqual({(e.target, e.changed_by) for e in events}, {("Resolution", MANAGER)})
+
+    def test_the_runs_it_reads_in_turns_cover_each_open_ticket_once(self):
+        for parts in (2, 3, 4, 7):
+            ends = replan.part_ends(self.POLICY, len(self.tickets), parts)
+            self.assertEqual(ends[-1], None)
+            clock = replan._WallClock("Europe/Moscow")
+            read, after = [], ""
+            for end in ends:
+                run = replan.open_tickets(self.POLICY, clock, after=after, limit=100, through=end)
+                read += [t.name for t in run]
+                after = end
+            self.assertEqual(sorted(read), sorted(self.tickets), parts)  # each once, none left out
