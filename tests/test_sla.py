@@ -184,6 +184,14 @@ def test_checkpoints_follow_the_next_deadline():
     assert checkpoints(Clock(frd, rd), SlaStatus.PAUSED, 15).breach_on is None
 
 
+def test_a_checkpoints_warning_is_never_after_its_breach():
+    """The sweep finds due breaches on the warning moment's index (sla.sweep), so a lead below zero (which
+    the policy form refuses) still warns at the breach, not after it."""
+    frd, rd = at(2026, 3, 2, 11), at(2026, 3, 2, 17)
+    cp = checkpoints(Clock(frd, rd), SlaStatus.ON_TRACK, -30)
+    assert cp.warning_on == cp.breach_on == frd
+
+
 def test_sweep_transitions_name_the_deadline_and_dedupe():
     rows = [
         SweepRow("TCK-1", at(2026, 3, 2, 11), at(2026, 3, 2, 17), None),

@@ -275,7 +275,8 @@ def checkpoints(clock: Clock, status: SlaStatus | None, warning_minutes: int) ->
     if watched is None:
         return Checkpoints(None, None)
     due = watched[1]
-    return Checkpoints(due - timedelta(minutes=warning_minutes), due)
+    # Never after the breach: the sweep finds breaches on the warning moment's index too.
+    return Checkpoints(due - timedelta(minutes=max(warning_minutes, 0)), due)
 
 
 @dataclass(frozen=True)

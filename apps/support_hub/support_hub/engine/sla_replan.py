@@ -109,7 +109,7 @@ def replan_one(policy: Policy, ticket: OpenTicket, now: float) -> Replanned | No
         status = ON_TRACK
     warning_on = breach_on = None
     if status in (ON_TRACK, WARNING):
-        warning_on, breach_on = watched[1] - warning_lead, watched[1]
+        warning_on, breach_on = watched[1] - max(warning_lead, 0.0), watched[1]  # as sla.checkpoints
     next_due = watched[1]
 
     first_moved, resolution_moved = first != old_first, resolution != old_resolution

@@ -1,7 +1,7 @@
 """The every-minute SLA sweep: moves running tickets to Warning and Breached, set-based.
 
-Each ticket carries its next warning and breach moments (sla_warning_on / sla_breach_on, indexed
-together with sla_status), worked out by the engine whenever it is saved. The sweep therefore
+Each ticket carries its next warning and breach moments (sla_warning_on / sla_breach_on; the first
+indexed together with sla_status), worked out by the engine whenever it is saved. The sweep therefore
 never loads a document: it selects the tickets whose moment has come, records one SLA Event per
 transition and updates their status with a handful of statements, however many tickets are open.
 """
@@ -23,7 +23,10 @@ RUNNING = [SlaStatus.ON_TRACK.value, SlaStatus.WARNING.value]
 
 def _due_condition(ticket, status: SlaStatus, now: datetime):
     if status is SlaStatus.BREACHED:
-        return ticket.sla_status.isin(RUNNING) & (ticket.sla_breach_on <= now)
+        # sla_warning_on <= now adds nothing to the condition (a ticket's warning is at or before its breach:
+        # engine.sla.checkpoints, a non-negative lead) but lets one index, (sla_status, sla_warning_on),
+        # answer both sweeps.
+        return ticket.sla_status.isin(RUNNING) & (ticket.sla_warning_on <= now) & (ticket.sla_breach_on <= now)
     return (ticket.sla_status == SlaStatus.ON_TRACK.value) & (ticket.sla_warning_on <= now) & (ticket.sla_breach_on > now)
 
 
