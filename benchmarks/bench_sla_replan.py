@@ -54,6 +54,7 @@ def remove_rows() -> None:
     frappe.db.sql("delete from `tabTicket` where name like 'BENCH-R%%'")
     for child in ("SLA Target", "SLA Business Hours", "SLA Holiday"):
         frappe.db.sql(f"delete from `tab{child}` where parent = %s", POLICY)
+    frappe.db.sql("delete from `tabSLA Replan` where policy = %s", POLICY)
     frappe.db.sql("delete from `tabSLA Policy` where name = %s", POLICY)
     if MADE["Email Queue"]:
         frappe.db.delete("Email Queue Recipient", {"parent": ["in", MADE["Email Queue"]]})

@@ -6,6 +6,7 @@ makes "one deadline warns once" true however often the sweep or a save finds the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timezone
 
 import frappe
@@ -54,29 +55,33 @@ def notify_transitions(fresh: list[Transition]) -> None:
             frappe.get_attr(listener)(fresh)
 
 
-def release_held(held_by: str) -> None:
-    """The held transitions were handed to the listeners: their rows stop saying so."""
-    frappe.db.sql("update `tabSLA Event` set held_by = null where held_by = %s", held_by)
+def release_held(keys: Iterable[str]) -> None:
+    """The held transitions were handed to the listeners: their rows stop saying so. Found by their keys:
+    held_by has no index of its own, which every SLA Event insert would pay for."""
+    for chunk in bulk.chunks(list(keys), 1000):
+        frappe.db.sql("update `tabSLA Event` set held_by = null where dedupe_key in %(keys)s", {"keys": chunk})
 
 
-# A re-plan hands over its transitions within a minute or two of recording them; rows held longer were
-# left by one that was killed.
+# A re-plan hands over its transitions within a minute or two of recording them; one still Running after
+# this long was killed.
 RETELL_AFTER_MINUTES = 10
 
 
 def retell_held(now=None) -> int:
-    """Scheduler safety net (every minute): transitions a killed re-plan recorded but never handed to the
-    listeners are handed over now, each re-plan's together (as one telling would have: one summary per
-    chat, the same keys); returns how many."""
+    """Scheduler safety net (every minute): transitions a killed re-plan (an SLA Replan left Running)
+    recorded but never handed to the listeners are handed over now, each re-plan's together (as one
+    telling would have: one summary per chat, the same keys); returns how many."""
     cutoff = add_to_date(now or now_datetime(), minutes=-RETELL_AFTER_MINUTES)
-    holders = frappe.db.sql_list(
-        "select distinct held_by from `tabSLA Event` where held_by is not null and creation < %s", cutoff)
     told = 0
-    for holder in holders:
+    for run in frappe.get_all("SLA Replan", filters={"status": "Running", "started_on": ["<", cutoff]},
+                              fields=["name", "started_on"], order_by="started_on"):
+        # Its rows were recorded after it started: a range of the `modified` index, not a table scan.
         rows = frappe.db.sql("""select ticket, event, target, due, dedupe_key from `tabSLA Event`
-            where held_by = %s order by creation""", holder, as_dict=True)
+            where modified >= %s and held_by = %s order by modified""", (run.started_on, run.name), as_dict=True)
         notify_transitions([_as_transition(r) for r in rows])
-        release_held(holder)
+        release_held(r.dedupe_key for r in rows)
+        frappe.db.set_value("SLA Replan", run.name, {"status": "Interrupted", "finished_on": now_datetime()},
+                            update_modified=False)
         told += len(rows)
     return told
 

@@ -243,7 +243,13 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     clock = _WallClock(get_system_timezone())
     now_local = now or now_datetime()
     stamp = now_datetime()
-    tag = frappe.generate_hash(length=8)
+    # The re-plan's own row: the admins' record of it, and the name its held transitions carry (committed
+    # before any of them, so a job killed later leaves it Running for events.retell_held to find).
+    run = frappe.get_doc({"doctype": "SLA Replan", "policy": policy, "status": "Running", "changed_by": changed_by,
+                          "reason": reason, "started_on": stamp}).insert(ignore_permissions=True)
+    tag = run.name
+    if commit:
+        frappe.db.commit()
     now_ts = clock.posix(round((now_local - _EPOCH).total_seconds() * 1e6))
     open_count = frappe.db.sql("select count(*) from `tabTicket` where sla_policy = %s and resolved_on is null",
                                policy)[0][0]
@@ -276,8 +282,8 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
 
     # The Warning and Breached transitions are recorded with their batch, and their alerts and escalations
     # made once for the whole re-plan, so a chat or a manager hears of a mass breach in one summary (not
-    # one per batch). A job killed before that leaves them held (SLA Event held_by): the every-minute
-    # events.retell_held hands them over.
+    # one per batch). A job killed before that leaves them held (SLA Event held_by, its SLA Replan
+    # Running): the every-minute events.retell_held hands them over.
     fresh: list = []
 
     def write(planned: tuple[list[sla_replan.Replanned], dict[str, sla_replan.OpenTicket], int]) -> None:
@@ -309,7 +315,10 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
         finally:
             _close_stage()
     notify_transitions(fresh)
-    release_held(tag)
+    release_held(t.dedupe_key for t in fresh)
+    frappe.db.set_value("SLA Replan", tag, {"status": "Done", "finished_on": now_datetime(),
+                                            "tickets_checked": counts["tickets"], "tickets_changed": counts["changed"],
+                                            "deadlines_moved": counts["moved"]})
     frappe.get_doc("SLA Policy", policy).add_comment(
         "Info", _("Open tickets re-planned after a change by {0}: {1} checked, {2} changed, {3} deadlines moved ({4})")
         .format(frappe.utils.get_fullname(changed_by), counts["tickets"], counts["changed"], counts["moved"], reason))

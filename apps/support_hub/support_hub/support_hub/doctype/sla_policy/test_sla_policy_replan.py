@@ -70,6 +70,12 @@ class TestPolicyReplan(FrappeTestCase):
         comments = frappe.get_all("Comment", filters={"reference_doctype": "SLA Policy", "reference_name": POLICY,
                                                       "comment_type": "Info"}, pluck="content")
         self.assertTrue(any("re-planned" in c for c in comments), comments)
+        (run,) = frappe.get_all("SLA Replan", filters={"policy": POLICY, "status": "Done"},
+                                fields=["changed_by", "tickets_checked", "tickets_changed", "deadlines_moved", "reason"],
+                                order_by="creation desc", limit=1)
+        self.assertEqual((run.changed_by, run.tickets_changed, run.deadlines_moved), (MANAGER, 1, 1))
+        self.assertGreaterEqual(run.tickets_checked, 1)
+        self.assertIn("Holidays", run.reason)
 
     def test_a_shorter_target_breaches_a_ticket_now_with_one_breach_event(self):
         with self.freeze_time(msk(2026, 3, 5, 17, 40)):
@@ -103,6 +109,7 @@ class TestPolicyReplan(FrappeTestCase):
         (breach,) = frappe.get_all("SLA Event", filters={"ticket": self.open.name, "event": "Breached"},
                                    fields=["name", "held_by", "dedupe_key"])
         self.assertTrue(breach.held_by)
+        self.assertEqual(frappe.db.get_value("SLA Replan", breach.held_by, ["policy", "status"]), (POLICY, "Running"))
         with patch.object(events, "notify_transitions") as told:
             events.retell_held(now=msk(2026, 3, 5, 17, 45))  # too soon: a running re-plan holds them this long
             self.assertFalse([t for call in told.call_args_list for t in call.args[0] if t.ticket == self.open.name])
@@ -111,6 +118,10 @@ class TestPolicyReplan(FrappeTestCase):
         self.assertEqual([(t.status.value, t.target.value, t.dedupe_key) for t in retold],
                          [("Breached", "First Response", breach.dedupe_key)])  # the key of the first telling
         self.assertIsNone(frappe.db.get_value("SLA Event", breach.name, "held_by"))
+        self.assertEqual(frappe.db.get_value("SLA Replan", breach.held_by, "status"), "Interrupted")
+        with patch.object(events, "notify_transitions") as told:
+            events.retell_held(now=msk(2026, 3, 5, 17, 56))  # told once: the re-plan is no longer Running
+        self.assertFalse([t for call in told.call_args_list for t in call.args[0] if t.ticket == self.open.name])
 
     def test_an_edit_that_does_not_touch_the_plan_re_plans_nothing(self):
         with self.freeze_time(msk(2026, 3, 5, 17, 10)):
@@ -143,6 +154,7 @@ class TestPolicyReplanJob(FrappeTestCase):
         frappe.db.delete("Communication", {"reference_doctype": "Ticket", "reference_name": ["in", self.tickets]})
         frappe.db.delete("Comment", {"reference_doctype": "Ticket", "reference_name": ["in", self.tickets]})
         frappe.db.delete("Comment", {"reference_doctype": "SLA Policy", "reference_name": self.POLICY})
+        frappe.db.delete("SLA Replan", {"policy": self.POLICY})
         for name in self.tickets:
             frappe.delete_doc("Ticket", name, force=True, ignore_permissions=True)
         frappe.delete_doc("SLA Policy", self.POLICY, force=True, ignore_permissions=True)
