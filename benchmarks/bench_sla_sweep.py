@@ -33,6 +33,7 @@ def seed(now: datetime) -> None:
 
 
 def main(site: str) -> None:
+    from support_hub.engine.sla import SlaStatus
     from support_hub.sla import sweep
 
     frappe.init(site=site, sites_path=".")
@@ -42,10 +43,10 @@ def main(site: str) -> None:
         began = clock.perf_counter()
         seed(now)
         print(f"sla sweep: seeded {N:,} open tickets in {clock.perf_counter() - began:.1f} s")
-        plan = frappe.db.sql(
-            "explain select name from `tabTicket` where sla_status in ('On Track','Warning') and sla_breach_on <= %s",
-            now, as_dict=True,
-        )
+        # The breach query as the sweep builds it.
+        ticket = frappe.qb.DocType("Ticket")
+        query = frappe.qb.from_(ticket).select(ticket.name).where(sweep._due_condition(ticket, SlaStatus.BREACHED, now))
+        plan = frappe.db.sql(f"explain {query.get_sql()}", as_dict=True)
         print(f"sla sweep: breach query uses index {plan[0].get('key')!r}, rows examined ~{plan[0].get('rows')}")
 
         began = clock.perf_counter()
