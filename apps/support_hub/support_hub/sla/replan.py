@@ -6,10 +6,9 @@ published to the policy's form.
 Set-based both ways, so a policy with a hundred thousand open tickets takes seconds: the tickets are
 read 5,000 at a time in name order, their moments as integer microseconds of local wall-clock time (cheap
 for the driver to parse); the engine works on POSIX timestamps; each batch is staged in a temporary table
-and written by three statements over it — SLA Events for moved first-response deadlines, for moved
-resolution deadlines (from the values read, staged beside the new ones), then an UPDATE of the
-tickets over the batch's name range joined to the stage — committed with its transitions' SLA Events.
-The job writes its batches on two connections side by side while its own reads and re-plans the next
+and written by two statements over it — the SLA Events for the moved deadlines (from the values read,
+staged beside the new ones), then an UPDATE of the tickets over the batch's name range joined to the
+stage — committed with its transitions' SLA Events. The job writes its batches on two connections side by side while its own reads and re-plans the next
 (support_hub.side_by_side), taking them in turns from two far-apart runs of names.
 benchmarks/bench_sla_replan.py measures it.
 """
@@ -102,7 +101,7 @@ _STAGE_COLUMNS = ("name", "fr", "res", "status", "warn", "breach", "next", "mfr"
 _US = "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', {})"
 _COLUMNS = ("first_response_due", "resolution_due", "first_responded_on", "sla_paused_since", "sla_warning_on",
             "sla_breach_on", "next_due")
-# A batch's new values, staged once for the three statements that use them (parsed three times as an inline
+# A batch's new values, staged once for the statements that use them (parsed once per statement as an inline
 # table, they cost as much as the writes). Temporary: this connection's own, gone with it.
 _STAGE = "`support_hub_replan_batch`"
 
@@ -197,24 +196,28 @@ def _at(column: str) -> str:
 
 def write_batch(results: list[sla_replan.Replanned], before: dict[str, sla_replan.OpenTicket], clock: _WallClock, *,
                 changed_by: str, reason: str, stamp: datetime, tag: str) -> None:
-    """SLA Events for the moved deadlines, then the tickets' new SLA fields: three statements over the
+    """SLA Events for the moved deadlines, then the tickets' new SLA fields: two statements over the
     batch's staged values (the stage is opened by replan_policy)."""
     if not results:
         return
     _stage_batch(results, before, clock)
-    for target, flag, new, old in (("First Response", "mfr", "fr", "old_fr"), ("Resolution", "mres", "res", "old_res")):
-        frappe.db.sql(
-            f"""insert into `tabSLA Event` (name, creation, modified, owner, modified_by, docstatus, idx, ticket,
-                event, target, occurred_on, changed_by, from_value, to_value, later_by_minutes, reason,
-                alert_managers, dedupe_key)
-            select concat(v.name, %(suffix)s), %(stamp)s, %(stamp)s, %(user)s, %(user)s, 0, 0, v.name,
-                'Changed', %(target)s, %(stamp)s, %(user)s, date_format({_at('v.' + old)}, %(format)s),
-                date_format({_at('v.' + new)}, %(format)s), coalesce(ceil((v.{new} - v.{old}) / 60000000), 0), %(reason)s, 0,
-                concat(v.name, '|Changed|', %(target)s, '|', %(tag)s)
-            from {_STAGE} v where v.{flag} = 1""",
-            {"suffix": f"-{tag}-{'f' if flag == 'mfr' else 'r'}", "stamp": stamp, "user": changed_by,
-             "target": target, "reason": reason[:140], "tag": tag, "format": "%Y-%m-%d %H:%i:%s"},
-        )
+    # One statement for both deadlines, a ticket's two events one after the other (side by side in every index
+    # of SLA Event): the inserts walk each index once per batch, not twice. Measured against the UPDATE below
+    # as the control, about a twentieth less time inserting events.
+    old, new = "if(k.fr, v.old_fr, v.old_res)", "if(k.fr, v.fr, v.res)"
+    frappe.db.sql(
+        f"""insert into `tabSLA Event` (name, creation, modified, owner, modified_by, docstatus, idx, ticket,
+            event, target, occurred_on, changed_by, from_value, to_value, later_by_minutes, reason,
+            alert_managers, dedupe_key)
+        select concat(v.name, '-', %(tag)s, k.suffix), %(stamp)s, %(stamp)s, %(user)s, %(user)s, 0, 0, v.name,
+            'Changed', k.target, %(stamp)s, %(user)s, date_format({_at(old)}, %(format)s),
+            date_format({_at(new)}, %(format)s), coalesce(ceil(({new} - {old}) / 60000000), 0), %(reason)s, 0,
+            concat(v.name, '|Changed|', k.target, '|', %(tag)s)
+        from {_STAGE} v straight_join (select 1 as fr, 'First Response' as target, '-f' as suffix
+            union all select 0, 'Resolution', '-r') k
+        where if(k.fr, v.mfr, v.mres) = 1""",
+        {"stamp": stamp, "user": changed_by, "reason": reason[:140], "tag": tag, "format": "%Y-%m-%d %H:%i:%s"},
+    )
     # The tickets first, walked along their primary key over the batch's name range and probing the stage:
     # MariaDB updates them as it goes. With the stage first, an UPDATE ... JOIN cannot update on the fly
     # and collects every row in a temporary table before a second pass (twice the time, measured).
