@@ -8,8 +8,9 @@ read 5,000 at a time in name order, their moments as integer microseconds of loc
 for the driver to parse); the engine works on POSIX timestamps; each batch is staged in a temporary table
 and written by two statements over it — the SLA Events for the moved deadlines (from the values read,
 staged beside the new ones), then an UPDATE of the tickets over the batch's name range joined to the
-stage — committed with its transitions' SLA Events. The job writes its batches on two connections side by side while its own reads and re-plans the next
-(support_hub.side_by_side), taking them in turns from two far-apart runs of names.
+stage — committed with its transitions' SLA Events. The job writes its batches on two connections side
+by side while its own reads and re-plans the next (support_hub.side_by_side), taking them in turns from
+two far-apart runs of names.
 benchmarks/bench_sla_replan.py measures it.
 """
 
