@@ -22,8 +22,8 @@ def record_transitions(transitions: list[Transition], held: list[Transition] | N
                        held_by: str | None = None) -> list[str]:
     """Insert one SLA Event per new transition; returns the tickets that got a new event. The new
     transitions go to the listeners at once, or, given `held`, into it for the caller to hand over later
-    (notify_transitions), all together; their rows then say `held_by` until release_held(held_by), so
-    that a caller killed before it hands them over has them told by retell_held."""
+    (notify_transitions), all together; their rows then say `held_by` until release_held (by their keys),
+    so that a caller killed before it hands them over has them told by retell_held."""
     if not transitions:
         return []
     known = bulk.present("SLA Event", "dedupe_key", (t.dedupe_key for t in transitions))
@@ -58,7 +58,7 @@ def notify_transitions(fresh: list[Transition]) -> None:
 def release_held(keys: Iterable[str]) -> None:
     """The held transitions were handed to the listeners: their rows stop saying so. Found by their keys:
     held_by has no index of its own, which every SLA Event insert would pay for."""
-    for chunk in bulk.chunks(list(keys), 1000):
+    for chunk in bulk.chunks(list(keys)):
         frappe.db.sql("update `tabSLA Event` set held_by = null where dedupe_key in %(keys)s", {"keys": chunk})
 
 

@@ -110,9 +110,8 @@ _STAGE = "`support_hub_replan_batch`"
 def open_tickets(policy: str, clock: _WallClock, after: str, limit: int,
                  through: str | None = None) -> list[sla_replan.OpenTicket]:
     """`limit` of the policy's open tickets, in name order after the name `after` (and up to `through`,
-    when given). The numbers of a row
-    come packed in one string: the driver parses values in Python one by one, and ten per row cost it
-    more than a split (measured: a third of the read)."""
+    when given). The numbers of a row come packed in one string: the driver parses values in Python one
+    by one, and ten per row cost it more than a split (measured: a third of the read)."""
     packed = ", ".join(f"ifnull({_US.format(c)}, '')" for c in ("coalesce(opened_on, creation)", *_COLUMNS))
     rows = frappe.db.sql(
         f"""select name, priority, sla_status,
@@ -249,9 +248,8 @@ def replan_policy(policy: str, changed_by: str | None = None, reason: str | None
     stamp = now_datetime()
     # The re-plan's own row: the admins' record of it, and the name its held transitions carry (committed
     # before any of them, so a job killed later leaves it Running for events.retell_held to find).
-    run = frappe.get_doc({"doctype": "SLA Replan", "policy": policy, "status": "Running", "changed_by": changed_by,
-                          "reason": reason, "started_on": stamp}).insert(ignore_permissions=True)
-    tag = run.name
+    tag = frappe.get_doc({"doctype": "SLA Replan", "policy": policy, "status": "Running", "changed_by": changed_by,
+                          "reason": reason, "started_on": stamp}).insert(ignore_permissions=True).name
     if commit:
         frappe.db.commit()
     now_ts = clock.posix(round((now_local - _EPOCH).total_seconds() * 1e6))
