@@ -12,8 +12,10 @@ after_migrate = "support_hub.setup.install.after_migrate"
 boot_session = "support_hub.setup.boot.boot_session"
 
 # Bad requests to the app's public methods: a message and a 4xx, never a traceback for a Guest.
-before_request = ["support_hub.api.request_guard.hide_tracebacks_from_guests"]
+# And Premailer's parsed e-mail stylesheet kept per process, for every e-mail Frappe builds (mail_styles.py).
+before_request = ["support_hub.api.request_guard.hide_tracebacks_from_guests", "support_hub.mail_styles.install"]
 after_request = ["support_hub.api.request_guard.clean_error_answers"]
+before_job = ["support_hub.mail_styles.install"]
 
 fixtures = [
     {"dt": "Role", "filters": [["name", "in", ["Support Agent", "Support Manager", "Claims Officer"]]]},

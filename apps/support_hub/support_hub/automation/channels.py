@@ -11,8 +11,11 @@ import html
 from collections.abc import Callable
 
 import frappe
-from frappe.core.doctype.communication.email import _make as make_communication
 from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.email.email_body import get_message_id
+from frappe.utils import get_formatted_email, get_string_between
+
+from support_hub.automation import mail_queue
 
 NO_MESSAGE_CHANNELS = {"Phone"}
 
@@ -39,23 +42,25 @@ def send_email(ticket, subject: str, html: str, address: str | None = None, sent
     account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
     has_account = bool(account and account.get("email_id"))
     # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
-    result = make_communication(
-        sender=account.default_sender if has_account else None,
-        doctype="Ticket",
-        name=ticket.name,
-        subject=subject,
-        content=html,
-        recipients=address,
-        # Queued by the same call when the mail says what the timeline says (no second read of the
-        # Communication): into the Email Queue, sent by Frappe's own worker with retries.
-        send_email=has_account and sent_html is None,
-        communication_type="Automated Message",
-    )
-    if has_account and sent_html is not None:
-        communication = frappe.get_doc("Communication", result["name"])
-        communication.content = sent_html  # for the Email Queue only; not saved
-        communication.send_email()
-    return result["name"]
+    # As Frappe's communication._make makes it, keeping the document to queue its mail from.
+    communication = frappe.get_doc({
+        "doctype": "Communication",
+        "subject": subject,
+        "content": html,
+        "sender": account.default_sender if has_account else get_formatted_email(frappe.session.user),
+        "recipients": address,
+        "communication_medium": "Email",
+        "sent_or_received": "Sent",
+        "reference_doctype": "Ticket",
+        "reference_name": ticket.name,
+        "message_id": get_string_between("<", get_message_id(), ">"),
+        "communication_type": "Automated Message",
+    })
+    communication.insert(ignore_permissions=True)
+    if has_account:
+        # Into the Email Queue, sent by Frappe's own worker with retries.
+        mail_queue.queue(communication, content=sent_html)
+    return communication.name
 
 
 def send(ticket, subject: str, html: str) -> str | None:
