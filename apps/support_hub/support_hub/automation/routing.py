@@ -11,7 +11,6 @@ from dataclasses import fields, replace
 
 import frappe
 from frappe import _
-from frappe.desk.doctype.tag.tag import add_tag
 from frappe.utils import get_fullname, strip_html
 
 from support_hub.automation import availability, log
@@ -108,14 +107,26 @@ class TagRaced(Exception):
     the Tag insert is tried again on a fresh snapshot, where the tag exists (intake.process)."""
 
 
-def _add_tag(tag: str, ticket: str) -> None:
-    """Frappe's add_tag, which creates the Tag when its snapshot has none."""
-    try:
-        add_tag(tag, "Ticket", ticket)
-    except frappe.DuplicateEntryError as raced:
-        if raced.args and raced.args[0] == "Tag":
-            raise TagRaced(tag) from raced
-        raise
+def tag_ticket(doc, tags: list[str]) -> None:
+    """Frappe's tags as its add_tag writes them (the ticket's `_user_tags` column, a Tag Link per tag, the Tag
+    itself where new), from the ticket this job holds locked: add_tag reads the column back and loads the
+    whole ticket again, once for every tag."""
+    current = [t for t in (doc.get("_user_tags") or "").split(",") if t]
+    added = [t for t in dict.fromkeys(tags) if t and t not in current]
+    if not added:
+        return
+    for tag in added:
+        if not frappe.db.exists("Tag", tag):
+            try:
+                frappe.get_doc({"doctype": "Tag", "name": tag}).insert(ignore_permissions=True)
+            except frappe.DuplicateEntryError as raced:
+                raise TagRaced(tag) from raced
+    doc._user_tags = "," + ",".join(current + added)
+    frappe.db.sql("update `tabTicket` set _user_tags = %s where name = %s", (doc._user_tags, doc.name))
+    title = doc.get_title() or ""
+    for tag in added:
+        frappe.get_doc({"doctype": "Tag Link", "document_type": doc.doctype, "document_name": doc.name,
+                        "title": title, "tag": tag}).insert(ignore_permissions=True)
 
 
 def ensure_tags(tags: list[str]) -> None:
@@ -129,8 +140,7 @@ def ensure_tags(tags: list[str]) -> None:
 def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
     """Assign, tag and explain, once the ticket exists: one timeline entry saying what and why."""
     if decision is not None:
-        for tag in decision.add_tags:
-            _add_tag(tag, doc.name)
+        tag_ticket(doc, decision.add_tags)
     done = []
     user, how = (None, "")
     if not (doc.get("_assign") and doc._assign not in ("[]", "")):  # nobody assigned it by hand yet
