@@ -234,11 +234,12 @@ configure_site_mail() {
 }
 
 # The background workers, as `bench start` runs them from the bench's Procfile (setup writes that line
-# with procfile_workers): one long-lived process for every queue, `bench worker-pool` with
-# $SUPPORT_HUB_WORKERS workers. Intake drains a burst in a few batch jobs, so a second worker lets the
-# next batch (or a mail or SLA job) run while one waits on the database.
+# with procfile_workers): one long-lived process for every queue, Frappe's worker pool with
+# $SUPPORT_HUB_WORKERS workers, started by `bench support-hub-worker-pool` so every job's forked work horse
+# starts with this app's modules loaded (worker_preload.py). Intake drains a burst in a few batch jobs, so
+# a second worker lets the next batch (or a mail or SLA job) run while one waits on the database.
 SUPPORT_HUB_WORKERS="${SUPPORT_HUB_WORKERS:-2}"
-worker_args() { echo "worker-pool --num-workers $SUPPORT_HUB_WORKERS --queue short,default,long"; }
+worker_args() { echo "support-hub-worker-pool --num-workers $SUPPORT_HUB_WORKERS --queue short,default,long"; }
 
 # Start the served site's workers in their own session (so one signal reaches them all), the pid in
 # $1/worker.pid. A benchmark kills and restarts them through this too.

@@ -1,6 +1,7 @@
 """bench commands: `bench --site S support-hub-telegram` runs the customer bot by long polling;
 `bench --site S support-hub-telegram-webhook [URL] [--stop]` points Telegram at the site's webhook instead
-(or stops it, for long polling)."""
+(or stops it, for long polling); `bench support-hub-worker-pool` is Frappe's worker pool with this app's job
+modules loaded before it forks (worker_preload.py)."""
 
 from __future__ import annotations
 
@@ -83,4 +84,21 @@ def telegram_webhook(context, url=None, stop=False):
     click.echo(f"@{state['bot']}: Telegram delivers to {where}; {state['pending']} updates pending")
 
 
-commands = [telegram_bot, telegram_webhook]
+@click.command("support-hub-worker-pool")
+@click.option("--queue", type=str, help="Queues to consume from, comma-separated; all when not given.")
+@click.option("--num-workers", type=int, default=2, help="Number of workers to spawn in pool.")
+@click.option("--quiet", is_flag=True, default=False, help="Hide log output.")
+@click.option("--burst", is_flag=True, default=False, help="Stop once the queues are empty.")
+def worker_pool(queue, num_workers=2, quiet=False, burst=False):
+    """Frappe's worker pool (bench worker-pool), its work horses forked with this app's job modules loaded."""
+    from frappe.utils.background_jobs import start_worker_pool
+
+    from support_hub.worker_preload import preload
+
+    missed = preload()
+    if missed and not quiet:
+        click.echo(f"support_hub: not preloaded (the jobs load them): {', '.join(missed)}", err=True)
+    start_worker_pool(queue=queue, quiet=quiet, burst=burst, num_workers=num_workers)
+
+
+commands = [telegram_bot, telegram_webhook, worker_pool]
