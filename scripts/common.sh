@@ -108,7 +108,13 @@ public_tree_hash() {
 }
 
 build_assets_if_changed() {
-	local marker="$SUPPORT_HUB_BENCH/sites/.support_hub-assets"
+	local marker="$SUPPORT_HUB_BENCH/sites/.support_hub-assets" link="$SUPPORT_HUB_BENCH/sites/assets/support_hub"
+	# The desk serves /assets/support_hub from this link; a build made while the app sat elsewhere (a
+	# checkout linked into the bench, say) points it there, and the desk then loads none of the app's code.
+	if [ -L "$link" ] && [ "$(readlink "$link")" != "$SUPPORT_HUB_BENCH/apps/support_hub/support_hub/public" ]; then
+		as_owner ln -sfn "$SUPPORT_HUB_BENCH/apps/support_hub/support_hub/public" "$link"
+		say "desk assets: /assets/support_hub links to the bench's copy of the app again"
+	fi
 	if [ "$(cat "$marker" 2>/dev/null)" = "$(public_tree_hash)" ] && [ -d "$SUPPORT_HUB_BENCH/apps/support_hub/support_hub/public/dist" ]; then
 		say "desk assets are up to date"
 		return 0
