@@ -15,7 +15,7 @@ if bench_present; then
 	done
 	[ "$(cat "$SUPPORT_HUB_BENCH/sites/currentsite.txt" 2>/dev/null)" = "$SUPPORT_HUB_SITE" ] && rm -f "$SUPPORT_HUB_BENCH/sites/currentsite.txt"
 	pkill -f "$SUPPORT_HUB_BENCH/env/bin/gunicorn" 2>/dev/null
-	pkill -f "frappe.utils.bench_helper frappe (worker|schedule)" 2>/dev/null
+	pkill -f "frappe.utils.bench_helper frappe (support-hub-)?(worker|schedule)" 2>/dev/null
 	pkill -f "aiosmtpd -n -l 127.0.0.1:$SUPPORT_HUB_SMTP_PORT" 2>/dev/null
 	stop_bench_redis redis_cache redis_queue
 	say "stopped the bench's processes, Redis servers and the mail sink"
