@@ -26,6 +26,10 @@ SUBJECT_MARK = "SupportHubMailSubjectMark"
 FRAME_SECONDS = 60
 _PLAIN = re.compile(r"(?:[^<>]|<br>)*")
 _frames: dict[tuple, tuple[float, str]] = {}
+# What Communication.sendmail_input_dict gives and frappe.sendmail hands its QueueBuilder unchanged.
+_PASSED_AS_GIVEN = ("sender", "subject", "reference_doctype", "reference_name", "unsubscribe_message", "attachments",
+                    "reply_to", "message_id", "send_after", "expose_recipients", "communication", "read_receipt",
+                    "is_notification", "print_letterhead")
 
 
 def is_plain(message: str) -> bool:
@@ -77,25 +81,6 @@ def builder(communication, content: str | None = None, builder_class: type[Queue
         return None
     if content is not None:
         mail["content"] = content
-    return builder_class(
-        recipients=mail["recipients"] or [],
-        sender=mail["sender"],
-        subject=mail["subject"],
-        message=mail["content"],
-        reference_doctype=mail["reference_doctype"],
-        reference_name=mail["reference_name"],
-        add_unsubscribe_link=1,
-        unsubscribe_message=mail["unsubscribe_message"],
-        attachments=mail["attachments"],
-        reply_to=mail["reply_to"],
-        cc=mail["cc"] or [],
-        bcc=mail["bcc"] or [],
-        message_id=mail["message_id"],
-        send_after=mail["send_after"],
-        expose_recipients=mail["expose_recipients"],
-        send_priority=1,
-        communication=mail["communication"],
-        read_receipt=mail["read_receipt"],
-        is_notification=mail["is_notification"],
-        print_letterhead=mail["print_letterhead"],
-    )
+    return builder_class(recipients=mail["recipients"] or [], cc=mail["cc"] or [], bcc=mail["bcc"] or [],
+                         message=mail["content"], add_unsubscribe_link=1, send_priority=1,
+                         **{key: mail[key] for key in _PASSED_AS_GIVEN})
