@@ -83,6 +83,9 @@ doc_events = {
     "Ticket": {
         "on_update": "support_hub.ratings.request_rating",  # every channel, once per ticket
     },
+    "ToDo": {
+        "before_insert": "support_hub.automation.assignment.lock_ticket_first",
+    },
     "SLA Event": {
         "after_insert": "support_hub.integrations.telegram.team_alerts.on_sla_event_insert",
     },

@@ -46,6 +46,16 @@ def assign(doc, user: str) -> bool:
     return True
 
 
+def lock_ticket_first(todo, method=None) -> None:
+    """ToDo before_insert: an assignment of a ticket locks the ticket's row before the ToDo is written.
+    The intake drain holds a new ticket's row while it assigns it; Frappe's assign_to.add (an agent assigning
+    the same new ticket by hand) wrote its ToDo first and the ticket's `_assign` second, and the two
+    deadlocked, the agent's request failing with a 500. One order for both, the ticket first, makes the
+    later one wait for the earlier one's commit instead."""
+    if todo.reference_type == "Ticket" and todo.reference_name:
+        frappe.db.sql("select name from `tabTicket` where name = %s for update", todo.reference_name)
+
+
 def notify_after_commit(todo: str, by: str) -> None:
     """Collect the transaction's notifications; one job writes them all once it commits (tests: at once)."""
     if frappe.flags.in_test:
