@@ -10,7 +10,8 @@ Targets (issue #15), on the worker setup setup.sh gives `bench start` (scripts/c
              processed exactly once (one ToDo, one auto-reply Communication and Email Queue row, one
              routing log row each), nothing missing.
 The site is served with scripts/common.sh serve_site (gunicorn + the workers), as the HTTP tests do, and
-warmed up by a few tickets (and the jobs they queue) before the first phase.
+warmed up by a few tickets (and the jobs they queue) before the first phase; each later phase starts once
+the jobs the one before left queued have run.
 Run: benchmarks/run.sh, or as the bench user in $BENCH/sites:
   ../env/bin/python <repo>/benchmarks/bench_intake_burst.py SITE [burst|sustained|kill ...]
 Everything it makes is removed at the end (and at the start, after an interrupted run).
@@ -274,10 +275,18 @@ def warm_up(base, site, auth) -> None:
     rules, templates) are filled, not one started a second ago."""
     tickets, _failures, _elapsed = send(base, site, auth, WARM_UP, rate=WARM_UP_RATE)
     wait_processed(tickets, 120)
-    began = clock.monotonic()
-    while queued_jobs() and clock.monotonic() - began < 120:
-        clock.sleep(0.5)
+    settle()
     cleanup()
+
+
+def settle(limit: float = 180) -> float:
+    """Wait until the workers have run every queued job (a burst leaves its assignees' notifications, about
+    half a minute of work, queued behind its drains): each phase starts on a quiet deployment, not on the
+    tail of the one before. Returns the seconds waited."""
+    began = clock.monotonic()
+    while queued_jobs() and clock.monotonic() - began < limit:
+        clock.sleep(0.5)
+    return clock.monotonic() - began
 
 
 def phase_burst(base, site, auth):
@@ -341,7 +350,9 @@ def main(site: str, phases: list[str]) -> None:
     base, run_dir = served[-2], served[-1]
     try:
         warm_up(base, site, auth)
-        for phase in phases:
+        for i, phase in enumerate(phases):
+            if i:
+                print(f"{phase}: the jobs the phase before left queued ran for {settle():.1f} s first", flush=True)
             if phase == "burst":
                 phase_burst(base, site, auth)
             elif phase == "sustained":
