@@ -37,13 +37,8 @@ SAMPLE_PAGE = "<html><head><title>t</title></head><body><table><tr><td><p>x</p><
 def preload() -> list[str]:
     """Import MODULES and warm the process-wide caches; returns what could not be loaded (an app left
     out of the bench, say), which the jobs then load themselves as before."""
-    missed = []
     with frappe.init_site():
-        for name in MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:
-                missed.append(name)
+        missed = _import(MODULES)
         try:
             from support_hub.engine import wordforms
 
@@ -72,18 +67,24 @@ def _with_first_site() -> list[str]:
     sites = sorted(get_sites())
     if not sites:
         return []
-    missed = []
     frappe.init(site=sites[0])
     try:
         frappe.connect()
         handlers = {path for events in frappe.get_hooks("doc_events").values() for paths in events.values()
                     for path in (paths if isinstance(paths, list) else [paths])}
-        for module in sorted({path.rsplit(".", 1)[0] for path in handlers}):
-            try:
-                importlib.import_module(module)
-            except Exception:
-                missed.append(module)
+        missed = _import(sorted({path.rsplit(".", 1)[0] for path in handlers}))
         inline_style_in_html(SAMPLE_PAGE)
     finally:
         frappe.destroy()
+    return missed
+
+
+def _import(modules) -> list[str]:
+    """Import each module; returns those that would not import."""
+    missed = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            missed.append(name)
     return missed

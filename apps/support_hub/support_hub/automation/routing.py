@@ -115,12 +115,10 @@ def tag_ticket(doc, tags: list[str]) -> None:
     added = [t for t in dict.fromkeys(tags) if t and t not in current]
     if not added:
         return
-    for tag in added:
-        if not frappe.db.exists("Tag", tag):
-            try:
-                frappe.get_doc({"doctype": "Tag", "name": tag}).insert(ignore_permissions=True)
-            except frappe.DuplicateEntryError as raced:
-                raise TagRaced(tag) from raced
+    try:
+        ensure_tags(added)
+    except frappe.DuplicateEntryError as raced:
+        raise TagRaced(", ".join(added)) from raced
     doc._user_tags = "," + ",".join(current + added)
     frappe.db.sql("update `tabTicket` set _user_tags = %s where name = %s", (doc._user_tags, doc.name))
     title = doc.get_title() or ""
