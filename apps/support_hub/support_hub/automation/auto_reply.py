@@ -3,6 +3,8 @@ with the expected answer time in the customer's words, on the ticket's own chann
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
@@ -63,12 +65,29 @@ def context_for(ticket, choice: replies.AutoReplyChoice, calendar, language: str
 
 def send_for_new_ticket(ticket) -> str | None:
     """Called once the ticket exists; returns the Communication sent, if any."""
+    reply = compose(ticket)
+    if reply is None or log.already_done(reply.key):
+        return None
+    communication = channels.send(ticket, reply.subject, reply.html)
+    if communication:
+        # The Communication is the ticket's timeline entry for it; the log row keeps the why.
+        log.record(ticket, "Auto Reply", reply.template, "send", reply.reason, dedupe_key=reply.key)
+    return communication
+
+
+class Composed(NamedTuple):
+    template: str  # the Auto Reply's name
+    subject: str
+    html: str
+    reason: str  # the log row's why
+    key: str  # the log row's dedupe key: one auto-reply per ticket
+
+
+def compose(ticket) -> Composed | None:
+    """The auto-reply a new ticket gets (template chosen by channel and the situation, rendered), or None."""
     policy = enabled_policies().get(ticket.sla_policy)
     if policy is None:
         return None  # without a policy there is no promise to make
-    key = f"{ticket.name}|auto-reply"
-    if log.already_done(key):
-        return None
     engine_templates, rows = templates()
     choice = replies.choose_auto_reply(
         ticket.channel, to_aware(ticket.opened_on or now_datetime()), to_aware(ticket.first_response_due),
@@ -78,10 +97,9 @@ def send_for_new_ticket(ticket) -> str | None:
         return None
     row = rows[choice.template.name]
     subject, body = render(row, context_for(ticket, choice, policy.calendar, row.language))
-    communication = channels.send(ticket, subject, channels.as_html(body))
-    if communication:
-        reason = _("Auto-reply «{0}» sent ({1})").format(row.name, _(choice.situation))
-        # The Communication is the ticket's timeline entry for it; the log row keeps the why.
-        log.record(ticket, "Auto Reply", row.name, "send", reason, dedupe_key=key)
-    return communication
+    return Composed(row.name, subject, channels.as_html(body),
+                    _("Auto-reply «{0}» sent ({1})").format(row.name, _(choice.situation)), auto_reply_key(ticket.name))
 
+
+def auto_reply_key(ticket: str) -> str:
+    return f"{ticket}|auto-reply"

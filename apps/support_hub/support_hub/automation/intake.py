@@ -32,7 +32,7 @@ from frappe import _
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_redis_conn
 
-from support_hub.automation import assignment, auto_reply, log, routing
+from support_hub.automation import assignment, auto_reply, bulk_intake, log, routing
 from support_hub.automation.actor import acting_as_automation
 from support_hub.crm.identify import ContactRaced, create_contact_for
 from support_hub.engine.identity import classify_sender
@@ -115,6 +115,8 @@ def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, star
     done = 0
     retries: dict[str, int] = {}
     with acting_as_automation():
+        # Set-based where nothing else listens to the rows intake writes (bulk_intake); ticket by ticket else.
+        fast = bulk_intake.not_covered() is None
         while time.monotonic() - started < DRAIN_SECONDS:
             waiting = {name.decode(): raw for name, raw in redis.hgetall(pending_key).items()}
             names = sorted(name for name in waiting if name not in skipped)[:chunk]
@@ -124,8 +126,15 @@ def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, star
             state = dict(frappe.db.sql("select name, intake_done from `tabTicket` where name in %(names)s",
                                        {"names": names}))
             finished = [name for name in names if name not in state or state[name]]  # gone, or done already
+            together = _set_based(names, state, waiting) if fast else set()
+            if together is None:
+                fast, together = False, set()  # it failed: this drain goes on ticket by ticket
+            finished += together
+            done += len(together)
+            if together and pause:
+                time.sleep(pause)
             for name in names:
-                if name not in state or state[name]:
+                if name not in state or state[name] or name in together:
                     continue
                 # Claimed for this ticket's own transaction: a row another drain (or an agent's save)
                 # holds is skipped, not waited for, and stays pending.
@@ -148,6 +157,27 @@ def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, star
                 redis.hdel(pending_key, *finished)
             assignment.queue_notices()
     return done
+
+
+def _set_based(names: list[str], state: dict, waiting: dict) -> set[str] | None:
+    """The chunk's tickets the set-based path did, committed; None when it failed (rolled back, logged
+    once per drain): the per-ticket path then does them, and says for each one what went wrong."""
+    open_names = [name for name in names if name in state and not state[name]]
+    if not open_names:
+        return set()
+    try:
+        together = bulk_intake.run_chunk(open_names, waiting)
+        frappe.db.commit()
+        return together
+    except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+        frappe.db.rollback()  # a moment's contention: these go one by one this time, the next chunk together
+        return set()
+    except Exception:
+        frappe.db.rollback()
+        frappe.log_error(title="Ticket intake: a chunk went ticket by ticket",
+                         message=frappe.get_traceback(with_context=False))
+        frappe.db.commit()
+        return None
 
 
 def process(ticket: str, decision: dict | None = None, skip_auto_reply: bool = False, recompute: bool = False,

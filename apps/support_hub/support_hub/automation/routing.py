@@ -139,12 +139,21 @@ def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
     """Assign, tag and explain, once the ticket exists: one timeline entry saying what and why."""
     if decision is not None:
         tag_ticket(doc, decision.add_tags)
-    done = []
     user, how = (None, "")
     if not (doc.get("_assign") and doc._assign not in ("[]", "")):  # nobody assigned it by hand yet
         user, how = _assignee(doc, decision)
     if user:
         assign(doc, user)  # Frappe's assignment; the notifications go in one job per transaction
+    text = explanation(doc, decision, user, how)
+    if text:
+        log.record(doc, "Routing", decision.rule if decision else None, f"assign {user}" if user else "route", text,
+                   timeline=text)
+
+
+def explanation(doc, decision: engine.RoutingDecision | None, user: str | None, how: str) -> str | None:
+    """The routing line of the ticket's timeline (and its log row): what was done and why; None for nothing."""
+    done = []
+    if user:
         who = get_fullname(user)
         if how == "account manager":
             done.append(_("assigned to {0}, the customer's account manager").format(who))
@@ -165,13 +174,12 @@ def apply_decision(doc, decision: engine.RoutingDecision | None) -> None:
     elif done:
         text = _("No routing rule matched: {0}").format("; ".join(done))
     else:
-        return
-    text = text[0].upper() + text[1:]
-    log.record(doc, "Routing", decision.rule if decision else None, f"assign {user}" if user else "route", text,
-               timeline=text)
+        return None
+    return text[0].upper() + text[1:]
 
 
-def _assignee(doc, decision) -> tuple[str | None, str]:
+def _assignee(doc, decision, pick=None) -> tuple[str | None, str]:
+    """Who gets the ticket and how; `pick(team, strategy)` chooses within a team (pick_agent unless given)."""
     if decision is not None and decision.assign_to_user:
         return decision.assign_to_user, decision.assigned_by or "rule"
     team = (decision.assign_to_team if decision else None) or doc.team
@@ -179,7 +187,7 @@ def _assignee(doc, decision) -> tuple[str | None, str]:
     if not team:
         return None, ""
     strategy = (decision.team_strategy if decision and decision.assign_to_team else None) or engine.ROUND_ROBIN
-    return pick_agent(team, strategy), ("round robin" if strategy == engine.ROUND_ROBIN else "least open tickets")
+    return (pick or pick_agent)(team, strategy), ("round robin" if strategy == engine.ROUND_ROBIN else "least open tickets")
 
 
 def pick_agent(team: str, strategy: str) -> str | None:

@@ -1,0 +1,417 @@
+"""The intake drain's fast path: a chunk of new tickets' intake work made in memory, written set-based.
+
+The per-ticket path (intake.process) inserts each row of a ticket's intake as a Frappe document — the
+new sender's Contact, the auto-reply's Communication and its Email Queue mail, the ToDo and its
+"assigned" line, the Tag Link, the routing line and the log rows: about 75 queries a ticket, most of
+them the document machinery reading again what the drain already holds. Here the same documents are
+made by Frappe's own code in memory (defaults, naming, the controllers' validate, Frappe's QueueBuilder
+for the MIME message) and written with one multi-row INSERT per table for the whole chunk, and each
+ticket's columns with one UPDATE: one transaction for the chunk, its tickets claimed FOR UPDATE SKIP
+LOCKED as the per-ticket path claims them one by one, team rows locked once, in name order.
+
+The documents' event handlers do not run, so the path is taken only where none would do anything
+(`not_covered`): the site's document event hooks on these doctypes must be ones known to do nothing for
+these rows (COVERED: each checked for what it does with an e-mail contact or an outgoing automated
+message), and no Webhook, Notification, Server Script, Assignment Rule, Workflow, Energy Point Rule or
+Milestone Tracker may be set on them. What the handlers would have published (the ticket's form
+reloading, the assignment line appearing) is published here. A ticket the path does not cover — a
+Telegram or phone sender, an auto-reply not sent by e-mail, a tag not made yet, an assignee who cannot
+read the ticket or follows assigned documents, a contact name taken — is left to the per-ticket path,
+and so is the whole chunk when its transaction fails. Not done here, on purpose: Frappe's Contact looks
+the new sender up on gravatar.com (an HTTP request per contact, in a burst) for the contact's picture.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.desk.notifications import clear_doctype_notifications
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.email.email_body import get_message_id
+from frappe.model.naming import set_new_name
+from frappe.utils import escape_html, get_string_between, now, nowdate
+
+from support_hub import bulk
+from support_hub.automation import assignment, auto_reply, availability, mail_queue, routing
+from support_hub.crm.identify import fill_phone_keys
+from support_hub.engine import identity
+from support_hub.engine import routing as engine
+from support_hub.engine.routing import RoutingDecision
+
+# The doctypes whose rows are written here, children with their parents.
+WRITTEN = ("Contact", "Contact Email", "Communication", "Communication Link", "Email Queue", "Email Queue Recipient",
+           "ToDo", "Comment", "Tag Link", "Support Automation Log")
+# Document event handlers that do nothing for the rows written here (an e-mail contact without phones or
+# links, a Sent "Automated Message" on a Ticket, a ToDo of a ticket already locked). Another handler on a
+# written doctype sends the chunk down the per-ticket path.
+COVERED = frozenset({
+    # "*" handlers of Frappe: no notification config, workflow, attachment field, assignment rule or user
+    # type on these doctypes (the rules are checked in the database below); ToDo's open count is cleared
+    "frappe.desk.notifications.clear_doctype_notifications",
+    "frappe.workflow.doctype.workflow_action.workflow_action.process_workflow_actions",
+    "frappe.core.doctype.file.utils.attach_files_to_document",
+    "frappe.automation.doctype.assignment_rule.assignment_rule.apply",
+    "frappe.automation.doctype.assignment_rule.assignment_rule.update_due_date",
+    "frappe.core.doctype.user_type.user_type.apply_permissions_for_non_standard_user_type",
+    "frappe.social.doctype.energy_point_rule.energy_point_rule.process_energy_points",
+    "frappe.automation.doctype.milestone_tracker.milestone_tracker.evaluate_milestone",
+    # ERPNext's "*": the SLA of its own doctypes, and the transaction deletion guard of company documents
+    "erpnext.support.doctype.service_level_agreement.service_level_agreement.apply",
+    "erpnext.setup.doctype.transaction_deletion_record.transaction_deletion_record.check_for_running_deletion_job",
+    # Contact: Google sync only for a contact marked to sync; call logs and leads by phone number
+    "frappe.integrations.doctype.google_contacts.google_contacts.insert_contacts_to_google_contacts",
+    "frappe.integrations.doctype.google_contacts.google_contacts.update_contacts_to_google_contacts",
+    "erpnext.telephony.doctype.call_log.call_log.link_existing_conversations",
+    "erpnext.crm.utils.update_lead_phone_numbers",
+    "erpnext.support.doctype.issue.issue.update_issue",
+    "support_hub.crm.identify.fill_phone_keys",
+    # Communication: ERPNext's Issue and Lead/Opportunity only; support_hub's act on agents' and customers'
+    "erpnext.support.doctype.service_level_agreement.service_level_agreement.on_communication_update",
+    "erpnext.support.doctype.issue.issue.set_first_response_time",
+    "erpnext.crm.utils.link_communications_with_prospect",
+    "support_hub.sla.first_response.on_communication_insert",
+    "support_hub.automation.first_responder.on_communication_insert",
+    "support_hub.automation.waiting.reopen_on_customer_reply",
+    "support_hub.integrations.telegram.team_alerts.on_customer_message",
+    # ToDo: the ticket first (the chunk holds its tickets' rows already)
+    "support_hub.automation.assignment.lock_ticket_first",
+})
+_RULES = (("Webhook", "webhook_doctype", {"enabled": 1}), ("Notification", "document_type", {"enabled": 1}),
+          ("Server Script", "reference_doctype", {"disabled": 0, "script_type": "DocType Event"}),
+          ("Assignment Rule", "document_type", {"disabled": 0}), ("Workflow", "document_type", {"is_active": 1}),
+          ("Energy Point Rule", "reference_doctype", {"enabled": 1}), ("Milestone Tracker", "document_type", {"disabled": 0}))
+EMAIL_CHANNELS = ("Email", "Web", "Internal")  # channels whose messages channels.send sends by e-mail
+
+
+def not_covered() -> str | None:
+    """Why this site's chunks cannot take the fast path (a handler or a rule on a written doctype), or None."""
+    hooks = frappe.get_hooks("doc_events")
+    for doctype in ("*", *WRITTEN):
+        for event, handlers in (hooks.get(doctype) or {}).items():
+            for handler in handlers:
+                if handler not in COVERED:
+                    return f"{doctype} {event}: {handler}"
+    for doctype, field, filters in _RULES:
+        found = frappe.get_all(doctype, filters={**filters, field: ["in", WRITTEN]}, pluck="name", limit=1)
+        if found:
+            return f"{doctype} {found[0]}"
+    return None
+
+
+class _Chunk:
+    """The chunk's documents, made in memory as Document.insert makes them up to its database write:
+    defaults, stamps, name, the controller's validate and Frappe's field checks and sanitising."""
+
+    def __init__(self):
+        self.user = frappe.session.user
+        self.rows: dict[str, list] = defaultdict(list)  # doctype -> documents, parents and children in order
+        self.ticket_columns: dict[str, dict] = defaultdict(dict)
+        self.published: list = []
+
+    def add(self, doc, validate: bool = False):
+        doc.set("__islocal", True)
+        doc._set_defaults()
+        doc.set_user_and_timestamp()
+        doc.set_docstatus()
+        if validate:
+            doc.validate()  # the controller's own (no hooks: see COVERED)
+            for child in doc.get_all_children():  # rows it added (a Communication's timeline links)
+                child.modified, child.modified_by = doc.modified, doc.modified_by
+                child.owner = child.owner or doc.owner
+        doc.set_new_name()  # a parent named already (a contact) leaves its rows to be named here:
+        for child in doc.get_all_children():
+            if not child.name:
+                set_new_name(child)
+        doc.set_parent_in_children()
+        doc._validate()
+        self.rows[doc.doctype].append(doc)
+        for child in doc.get_all_children():
+            self.rows[child.doctype].append(child)
+        return doc
+
+    def write(self) -> None:
+        """One INSERT per table for what was added since the last write."""
+        for doctype, docs in self.rows.items():
+            valid = [doc.get_valid_dict(convert_dates_to_str=True) for doc in docs]
+            columns = list(valid[0])
+            bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in valid])
+        self.rows.clear()
+
+
+class _Teams:
+    """Round robin and least open tickets over the chunk: each team row locked once, its agents read once."""
+
+    def __init__(self):
+        self.agents: dict[str, list[str]] = {}
+        self.last: dict[str, str | None] = {}
+        self.open: dict[str, dict[str, int]] = {}
+
+    def lock(self, teams: set[str]) -> None:
+        if teams:
+            self.last.update(frappe.db.sql("select name, last_assigned from `tabSupport Team` where name in %(t)s "
+                                           "order by name for update", {"t": sorted(teams)}))
+
+    def pick(self, team: str, strategy: str) -> str | None:
+        if team not in self.agents:
+            members = frappe.get_all("Support Team Member", filters={"parenttype": "Support Team", "parent": team,
+                                                                     "active": 1}, pluck="user", order_by="idx asc")
+            enabled = set(frappe.get_all("User", filters={"name": ["in", members], "enabled": 1}, pluck="name")) \
+                if members else set()
+            self.agents[team] = availability.present([a for a in members if a in enabled])
+        agents = self.agents[team]
+        if not agents:
+            return None
+        if strategy == engine.LEAST_OPEN:
+            if team not in self.open:
+                self.open[team] = dict(frappe.db.sql(
+                    "select allocated_to, count(*) from `tabToDo` where status = 'Open' and reference_type = 'Ticket' "
+                    "and allocated_to in %(a)s group by allocated_to", {"a": agents}))
+            chosen = engine.pick_least_open(self.open[team], agents)
+            self.open[team][chosen] = self.open[team].get(chosen, 0) + 1
+            return chosen
+        if team not in self.last:
+            return None  # a team the chunk did not lock (a default team changed meanwhile): per-ticket path
+        chosen = self.last[team] = engine.pick_round_robin(agents, self.last[team])
+        return chosen
+
+    def save(self) -> None:
+        for team, last in self.last.items():
+            frappe.db.sql("update `tabSupport Team` set last_assigned = %s where name = %s", (last, team))
+
+
+class NotCovered(Exception):
+    """This ticket takes the per-ticket path (nothing of it is written here)."""
+
+
+class Fallback(Exception):
+    """The chunk cannot be written this way after all: the drain rolls it back and works it ticket by ticket."""
+
+
+def run_chunk(names: list[str], waiting: dict[str, str]) -> set[str]:
+    """Claim and do the intake of `names` (their hand-over arguments in `waiting`) set-based; returns the
+    tickets done. The caller commits, or rolls back on an exception. Tickets not returned are untouched."""
+    rows = frappe.db.sql("select * from `tabTicket` where name in %(n)s and intake_done = 0 order by name "
+                         "for update skip locked", {"n": names}, as_dict=True)
+    settings = _Settings()
+    planned = []
+    for row in rows:
+        ticket = frappe.get_doc({**row, "doctype": "Ticket"})
+        try:
+            planned.append((ticket, _plan(ticket, json.loads(waiting[ticket.name]), settings)))
+        except NotCovered:
+            continue
+    planned = _without_contact_clashes(planned)
+    if not planned:
+        return set()
+    chunk = _Chunk()
+    # The new senders' contacts first, written before the messages: Communication.validate links the
+    # recipient's contact from the database, as it finds it on the per-ticket path.
+    for ticket, plan in planned:
+        if plan.get("new_contact"):
+            ticket.contact = _contact(chunk, plan["new_contact"])
+    chunk.write()
+    teams = _Teams()
+    teams.lock({plan["team"] for _ticket, plan in planned if plan.get("team")})
+    for ticket, plan in planned:
+        if plan.get("reply"):
+            _auto_reply(chunk, ticket, plan["reply"], settings)
+        _route(chunk, ticket, plan["decision"], teams, settings)
+    chunk.write()
+    teams.save()
+    modified = now()
+    for ticket, _plan_ in planned:
+        columns = chunk.ticket_columns[ticket.name]
+        frappe.db.sql(
+            "update `tabTicket` set contact = %s, _user_tags = %s, _assign = %s, _comments = %s, intake_done = 1, "
+            "modified = %s, modified_by = %s where name = %s",
+            (ticket.contact, columns.get("_user_tags", ticket.get("_user_tags")),
+             columns.get("_assign", ticket.get("_assign")), columns.get("_comments", ticket.get("_comments")),
+             modified, chunk.user, ticket.name))
+        # what db_set(notify=True) publishes on the per-ticket path: a form open on the ticket reloads
+        frappe.publish_realtime("doc_update", {"modified": modified, "doctype": "Ticket", "name": ticket.name},
+                                doctype="Ticket", docname=ticket.name, after_commit=True)
+    for line in chunk.published:
+        line.notify_change("add")  # as Comment.after_insert: the assignment appears on an open form
+    clear_doctype_notifications("ToDo")  # the "*" on_update hook's work for the new ToDos
+    return {ticket.name for ticket, _plan_ in planned}
+
+
+class _Settings:
+    """What every ticket of the chunk shares: the mail accounts, tags known to exist, the assignees."""
+
+    def __init__(self):
+        account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
+        self.account = account if account and account.get("email_id") else None
+        self.incoming = EmailAccount.find_incoming(match_by_doctype="Ticket") if self.account else None
+        # Communication.get_outgoing_email_account writes the account on the message where it is a document
+        self.account_name = self.account.name if self.account and self.account.is_exists_in_db() else None
+        self.tags: set[str] = set()
+        self.assignees: dict[str, bool] = {}  # user -> may take a ToDo here (reads tickets, follows none)
+        self.default_team = frappe.db.get_single_value("Support Hub Settings", "default_team")
+
+
+def _plan(ticket, args: dict, settings: _Settings) -> dict:
+    """What the ticket's intake will do, decided before anything is written; NotCovered when it is not ours."""
+    decision = RoutingDecision(**args["decision"]) if args.get("decision") else None
+    plan = {"decision": decision}
+    new_contact = args.get("new_contact")
+    if new_contact and not ticket.contact:
+        if new_contact[0] != identity.EMAIL:
+            raise NotCovered
+        plan["new_contact"] = tuple(new_contact)
+    if not args.get("skip_auto_reply"):
+        reply = auto_reply.compose(ticket)
+        if reply is not None:
+            if (ticket.channel or "Email") not in EMAIL_CHANNELS or not settings.account:
+                raise NotCovered  # Telegram's own sender, or no outgoing account
+            if not mail_queue.is_plain(reply.html) or "@" not in (ticket.raised_by or ""):
+                raise NotCovered
+            plan["reply"] = reply
+    tags = decision.add_tags if decision else []
+    missing = [t for t in tags if t not in settings.tags]
+    if missing:
+        settings.tags.update(frappe.get_all("Tag", filters={"name": ["in", missing]}, pluck="name"))
+        if any(t not in settings.tags for t in tags):
+            raise NotCovered  # routing.tag_ticket makes it (and handles a race)
+    if not (decision and decision.assign_to_user):
+        plan["team"] = (decision.assign_to_team if decision else None) or ticket.team or settings.default_team
+    return plan
+
+
+def _without_contact_clashes(planned: list) -> list:
+    """New senders whose address has a contact by now, or whose contact's name is taken (in the database or
+    by an earlier ticket of the chunk) go the per-ticket way, where Frappe numbers a taken name."""
+    wanted = {ticket.name: plan["new_contact"] for ticket, plan in planned if plan.get("new_contact")}
+    if not wanted:
+        return planned
+    known = set(frappe.db.sql_list("select email_id from `tabContact Email` where email_id in %(e)s",
+                                   {"e": [c[1] for c in wanted.values()]}))
+    names = {ticket: _contact_name(contact) for ticket, contact in wanted.items()}
+    taken = set(frappe.db.sql_list("select name from `tabContact` where name in %(n)s", {"n": list(names.values())}))
+    kept = []
+    for ticket, plan in planned:
+        if ticket.name in wanted:
+            name = names[ticket.name]
+            if wanted[ticket.name][1] in known or name in taken:
+                continue
+            taken.add(name)
+        kept.append((ticket, plan))
+    return kept
+
+
+def _first_name(new_contact) -> str:
+    """identify.create_contact's first name for the sender."""
+    _kind, address, display_name = new_contact
+    return ((display_name or "").strip() or address.split("@")[0])[:100]
+
+
+def _contact_name(new_contact) -> str:
+    """The name Contact.autoname gives it (its full name) when no contact has it yet."""
+    return frappe.get_doc({"doctype": "Contact", "first_name": _first_name(new_contact)})._get_full_name()
+
+
+def _contact(chunk: _Chunk, new_contact) -> str:
+    """identify.create_contact's Contact; Contact.validate but for its gravatar.com look-up."""
+    _kind, address, _display_name = new_contact
+    contact = frappe.get_doc({"doctype": "Contact", "first_name": _first_name(new_contact)})
+    contact.append("email_ids", {"email_id": address, "is_primary": 1})
+    contact.name = contact._get_full_name()
+    contact.flags.name_set = True
+    contact.full_name = contact._get_full_name()
+    contact.set_primary_email()
+    contact.set_primary("phone")
+    contact.set_primary("mobile_no")
+    contact.set_user()
+    fill_phone_keys(contact)
+    chunk.add(contact)
+    return contact.name
+
+
+def _auto_reply(chunk: _Chunk, ticket, reply: auto_reply.Composed, settings: _Settings) -> None:
+    """channels.send_email's Communication, mail_queue.queue's Email Queue row and the log row."""
+    account = settings.account
+    communication = frappe.get_doc({
+        "doctype": "Communication", "subject": reply.subject, "content": reply.html, "sender": account.default_sender,
+        "recipients": ticket.raised_by, "communication_medium": "Email", "sent_or_received": "Sent",
+        "reference_doctype": "Ticket", "reference_name": ticket.name, "reference_owner": ticket.owner,
+        "message_id": get_string_between("<", get_message_id(), ">"), "communication_type": "Automated Message",
+        "email_account": settings.account_name,
+    })
+    communication._outgoing_email_account = account
+    communication._incoming_email_account = settings.incoming
+    chunk.add(communication, validate=True)
+    built = mail_queue.builder(communication)
+    recipients = built.final_recipients() if built is not None else []
+    data = built.as_dict(include_recipients=False) if recipients or (built and built.final_cc()) else None
+    if data:
+        queued = frappe.new_doc("Email Queue")
+        queued.update(data)
+        queued.set_recipients(list(set(recipients + built.final_cc() + built.bcc)))
+        chunk.add(queued)
+    # Communication.on_update's update_comment_in_doc: the ticket's cached comments for the list view
+    comments = json.loads(ticket.get("_comments") or "[]")
+    content = communication.content or ""
+    comments.append({"comment": (content[:97] + "...") if len(content) > 100 else content,
+                     "by": communication.sender or communication.owner, "name": communication.name})
+    chunk.ticket_columns[ticket.name]["_comments"] = json.dumps(comments[-100:])
+    _log(chunk, ticket, "Auto Reply", reply.template, "send", reply.reason, reply.key)
+
+
+def _route(chunk: _Chunk, ticket, decision, teams: _Teams, settings: _Settings) -> None:
+    """routing.apply_decision: the tags, the assignment with its line, the routing line and its log row."""
+    columns = chunk.ticket_columns[ticket.name]
+    if decision is not None:
+        current = [t for t in (ticket.get("_user_tags") or "").split(",") if t]
+        added = [t for t in dict.fromkeys(decision.add_tags) if t and t not in current]
+        if added:
+            columns["_user_tags"] = "," + ",".join(current + added)
+            for tag in added:
+                chunk.add(frappe.get_doc({"doctype": "Tag Link", "document_type": "Ticket", "document_name": ticket.name,
+                                          "title": ticket.get_title() or "", "tag": tag}))
+    user, how = None, ""
+    if not (ticket.get("_assign") and ticket._assign not in ("[]", "")):
+        user, how = routing._assignee(ticket, decision, pick=teams.pick)
+    if user:
+        _assign(chunk, ticket, user, settings)
+        columns["_assign"] = json.dumps([user])
+    text = routing.explanation(ticket, decision, user, how)
+    if text:
+        _log(chunk, ticket, "Routing", decision.rule if decision else None, f"assign {user}" if user else "route", text)
+        chunk.add(frappe.get_doc({"doctype": "Comment", "comment_type": "Info", "comment_email": chunk.user,
+                                  "reference_doctype": "Ticket", "reference_name": ticket.name, "content": text}),
+                  validate=True)
+
+
+def _assign(chunk: _Chunk, ticket, user: str, settings: _Settings) -> None:
+    """assignment.assign's ToDo and the ticket's "assigned" line ToDo.on_update writes."""
+    if user not in settings.assignees:
+        settings.assignees[user] = bool(frappe.has_permission("Ticket", "read", doc=ticket, user=user)) and not \
+            frappe.get_cached_value("User", user, "follow_assigned_documents")
+    if not settings.assignees[user]:
+        raise Fallback(f"{user} would need the ticket shared or followed")
+    todo = chunk.add(frappe.get_doc({
+        "doctype": "ToDo", "allocated_to": user, "reference_type": "Ticket", "reference_name": ticket.name,
+        "description": escape_html(_("Assignment for {0} {1}").format("Ticket", ticket.name)), "priority": "Medium",
+        "status": "Open", "date": nowdate(), "assigned_by": chunk.user,
+        "assigned_by_full_name": frappe.get_cached_value("User", chunk.user, "full_name"),  # its fetch_from
+    }), validate=True)
+    line = chunk.add(frappe.get_doc({"doctype": "Comment", "comment_type": todo._assignment["comment_type"],
+                                     "comment_email": chunk.user, "reference_doctype": "Ticket",
+                                     "reference_name": ticket.name, "content": todo._assignment["text"]}),
+                     validate=True)
+    chunk.published.append(line)
+    assignment.notify_after_commit(todo.name, chunk.user)
+
+
+def _log(chunk: _Chunk, ticket, automation: str, rule: str | None, action: str, reason: str,
+         key: str | None = None) -> None:
+    """log.record's row (its name as insert_once makes it)."""
+    row = frappe.get_doc({"doctype": "Support Automation Log", "ticket": ticket.name, "automation": automation,
+                          "rule": rule, "action": action, "reason": reason,
+                          "dedupe_key": key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}"})
+    row.name = frappe.generate_hash(length=12)
+    row.flags.name_set = True
+    chunk.add(row)

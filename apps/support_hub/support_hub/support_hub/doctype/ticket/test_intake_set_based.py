@@ -1,0 +1,168 @@
+# Copyright (c) 2026, support_hub developers. License: MIT.
+"""The intake drain's set-based path (bulk_intake) writes what the per-ticket path writes: two tickets of
+the same shape from two new senders, one worked by intake.process as a document at a time, the other by
+the drain's chunk, leave the same rows in every table (up to names, stamps and the senders' addresses)
+and the same e-mail. Where something listens to those rows, the drain does not take the path."""
+
+import email
+import json
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils.background_jobs import get_redis_conn
+
+from support_hub.automation import bulk_intake, intake
+from support_hub.automation.actor import acting_as_automation
+from support_hub.testing import AGENT, setup_support_world
+
+RULE = "Set-based intake rule"
+REPLY = "Set-based intake reply"
+TAG = "set-based-intake"
+VOLATILE = {"name", "creation", "modified", "parent", "communication_date", "message_id", "communication", "message",
+            "idx"}
+
+
+def _same(value, ticket: str, sender: str, contact: str):
+    if isinstance(value, str):
+        return value.replace(ticket, "<ticket>").replace(sender, "<sender>").replace(contact, "<contact>")
+    return value
+
+
+def written(ticket: str) -> dict:
+    """Every row the intake wrote for `ticket`, as comparable values."""
+    row = frappe.db.get_value("Ticket", ticket, ["contact", "raised_by", "_user_tags", "_assign", "_comments",
+                                                 "intake_done", "modified_by"], as_dict=True)
+    sender, contact = row.raised_by.split("@")[0], row.contact
+
+    def rows(doctype, filters, order="creation"):
+        found = frappe.get_all(doctype, filters=filters, fields=["*"], order_by=order)
+        return [{k: _same(v, ticket, sender, contact) for k, v in r.items() if k not in VOLATILE and v not in (None, "")}
+                for r in found]
+
+    communications = frappe.get_all("Communication", filters={"reference_doctype": "Ticket", "reference_name": ticket},
+                                    pluck="name")
+    queued = frappe.get_all("Email Queue", filters={"communication": ["in", communications]}, pluck="name")
+    mails = []
+    for message in frappe.get_all("Email Queue", filters={"name": ["in", queued]}, pluck="message"):
+        parsed = email.message_from_string(message)
+        html = [part.get_payload(decode=True).decode() for part in parsed.walk() if part.get_content_type() == "text/html"]
+        mails.append({"headers": sorted(k for k in parsed.keys()), "subject": _same(str(parsed["Subject"]), ticket, sender, contact),
+                      "to": _same(parsed["To"], ticket, sender, contact), "html": [_same(h, ticket, sender, contact) for h in html]})
+    comments = json.loads(row._comments or "[]")
+    return {
+        "ticket": {"contact": bool(contact), "_user_tags": row._user_tags, "_assign": row._assign,
+                   "_comments": [(c["comment"].replace(ticket, "<ticket>"), c["by"]) for c in comments],
+                   "intake_done": row.intake_done, "modified_by": row.modified_by},
+        "Contact": rows("Contact", {"name": contact}),
+        "Contact Email": rows("Contact Email", {"parent": contact}),
+        "Communication": rows("Communication", {"name": ["in", communications]}),
+        "Communication Link": sorted(rows("Communication Link", {"parent": ["in", communications]}), key=repr),
+        "Email Queue": rows("Email Queue", {"name": ["in", queued]}),
+        "Email Queue Recipient": rows("Email Queue Recipient", {"parent": ["in", queued]}),
+        "mail": mails,
+        "Support Automation Log": sorted((r["automation"], r.get("rule"), r["action"], r["reason"], r["dedupe_key"].split("|")[1])
+                                         for r in rows("Support Automation Log", {"ticket": ticket})),
+        "ToDo": rows("ToDo", {"reference_type": "Ticket", "reference_name": ticket}),
+        "Comment": rows("Comment", {"reference_doctype": "Ticket", "reference_name": ticket}),
+        "Tag Link": rows("Tag Link", {"document_type": "Ticket", "document_name": ticket}),
+    }
+
+
+class TestIntakeSetBased(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_support_world()
+        for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY)):
+            if frappe.db.exists(doctype, name):
+                frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+        frappe.get_doc({"doctype": "Routing Rule", "rule_name": RULE, "keywords": "zorbsetbased", "sequence": 0,
+                        "assign_to_user": AGENT, "add_tags": TAG, "set_priority": "Today"}).insert(ignore_permissions=True)
+        frappe.get_doc({"doctype": "Auto Reply", "reply_name": REPLY, "send_when": "Any", "language": "en",
+                        "template": "Ticket {{ doc.name }} & «{{ doc.subject }}» is with us.\nWe answer {{ due_human }}."}
+                       ).insert(ignore_permissions=True)
+        frappe.db.commit()
+        cls.tickets = []
+
+    @classmethod
+    def tearDownClass(cls):
+        frappe.db.rollback()
+        names = cls.tickets
+        if names:
+            get_redis_conn().hdel(intake._keys()[0], *names)
+            queued = frappe.get_all("Email Queue", filters={"reference_name": ["in", names]}, pluck="name")
+            if queued:
+                frappe.db.delete("Email Queue Recipient", {"parent": ["in", queued]})
+            communications = frappe.get_all("Communication", filters={"reference_name": ["in", names]}, pluck="name")
+            if communications:
+                frappe.db.delete("Communication Link", {"parent": ["in", communications]})
+            contacts = [c for c in frappe.get_all("Ticket", filters={"name": ["in", names]}, pluck="contact") if c]
+            for doctype, field in (("Communication", "reference_name"), ("Email Queue", "reference_name"),
+                                   ("Tag Link", "document_name"), ("Comment", "reference_name"), ("ToDo", "reference_name"),
+                                   ("Notification Log", "document_name"), ("Support Automation Log", "ticket"),
+                                   ("SLA Event", "ticket"), ("Ticket", "name")):
+                frappe.db.delete(doctype, {field: ["in", names]})
+            if contacts:
+                frappe.db.delete("Contact Email", {"parent": ["in", contacts]})
+                frappe.db.delete("Contact", {"name": ["in", contacts]})
+        for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY)):
+            frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+        frappe.db.commit()
+        super().tearDownClass()
+
+    def arrive(self, senders: list[str]) -> list[str]:
+        """Committed and handed over, as outside tests; no drain job queued (this test is the worker)."""
+        get_redis_conn().set(intake._keys()[1], 1, ex=300)
+        names = []
+        frappe.flags.in_test = False
+        try:
+            for sender in senders:
+                ticket = frappe.get_doc({"doctype": "Ticket", "subject": "zorbsetbased: <b>payroll</b> & co", "channel": "Email",
+                                         "description": "<p>Nothing arrived</p>", "raised_by": sender})
+                ticket.insert(ignore_permissions=True)
+                frappe.db.commit()
+                names.append(ticket.name)
+        finally:
+            frappe.flags.in_test = True
+        self.tickets.extend(names)
+        return names
+
+    def setUp(self):
+        # Frappe keeps the mail accounts it found for the request (a worker's job); a test process lives on,
+        # and another test's account, deleted since, would be found again
+        for cached in ("outgoing_email_account", "incoming_email_account"):
+            if hasattr(frappe.local, cached):
+                delattr(frappe.local, cached)
+
+    def test_the_chunk_writes_what_the_documents_write(self):
+        self.assertIsNone(bulk_intake.not_covered())
+        tag = frappe.generate_hash(length=6)
+        started = frappe.utils.now_datetime()
+        one_by_one, together = self.arrive([f"one-{tag}@x.example", f"two-{tag}@x.example"])
+        pending = intake._keys()[0]
+        args = json.loads(get_redis_conn().hget(pending, one_by_one))
+        get_redis_conn().hdel(pending, one_by_one)
+        self.assertTrue(intake.process(one_by_one, **args))  # the per-ticket path, documents
+        frappe.db.commit()
+        waiting = {together: get_redis_conn().hget(pending, together).decode()}
+        with acting_as_automation():  # as the drain runs it
+            self.assertEqual(bulk_intake.run_chunk([together], waiting), {together})  # the drain's set-based path
+        frappe.db.commit()
+        self.assertEqual(intake.process_pending(), 0)  # and the drain finds it done
+        self.assertFalse(frappe.get_all("Error Log", filters={"method": "Ticket intake: a chunk went ticket by ticket",
+                                                              "creation": [">=", started]}, limit=1))
+        expected, got = written(one_by_one), written(together)
+        for part in expected:
+            self.assertEqual(got[part], expected[part], part)
+        self.assertTrue(expected["mail"] and expected["ToDo"] and expected["Tag Link"] and expected["Contact"])
+
+    def test_a_webhook_on_a_written_doctype_keeps_the_drain_on_documents(self):
+        hook = frappe.get_doc({"doctype": "Webhook", "__newname": "sh-test-todo-hook", "webhook_doctype": "ToDo", "webhook_docevent": "after_insert",
+                               "request_url": "http://127.0.0.1:9/todo", "enabled": 1, "request_structure": "Form URL-Encoded",
+                               "webhook_data": [{"fieldname": "name", "key": "todo"}]}).insert(ignore_permissions=True)
+        try:
+            self.assertIn("Webhook", bulk_intake.not_covered() or "")
+        finally:
+            frappe.delete_doc("Webhook", hook.name, force=True, ignore_permissions=True)
+            frappe.cache.delete_value("webhooks")  # Frappe's cached list keeps a deleted webhook running
+        self.assertIsNone(bulk_intake.not_covered())
