@@ -17,7 +17,7 @@ from frappe.utils import now
 from support_hub import bulk
 
 
-def _rows(values: list[dict]) -> list[dict]:
+def whole_rows(values: list[dict]) -> list[dict]:
     """Whole rows: a document's standard columns (a hash name unless given, owner, stamps) and `values`."""
     user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
     stamp = now()
@@ -31,7 +31,7 @@ def insert_once(doctype: str, values: dict) -> bool:
 
     The row is written as is, without controller hooks: use it for bookkeeping doctypes that have none.
     """
-    row = _rows([values])[0]
+    row = whole_rows([values])[0]
     columns = ", ".join(f"`{column}`" for column in row)
     placeholders = ", ".join(["%s"] * len(row))
     frappe.db.sql(f"insert ignore into `tab{doctype}` ({columns}) values ({placeholders})", tuple(row.values()))
@@ -43,7 +43,7 @@ def insert_many_once(doctype: str, rows: list[dict]) -> list[dict]:
     breach thousands of tickets at once); returns the rows, with their names, that this call inserted."""
     if not rows:
         return []
-    full = _rows(rows)
+    full = whole_rows(rows)
     columns = list(full[0])
     bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in full], ignore_duplicates=True)
     inserted = bulk.present(doctype, "name", (row["name"] for row in full))

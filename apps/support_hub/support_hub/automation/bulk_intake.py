@@ -29,12 +29,15 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.desk.notifications import clear_doctype_notifications
+from frappe.core.doctype.communication.communication import Communication, get_email_without_link, get_emails
+from frappe.core.doctype.communication.email import validate_email
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_message_id
-from frappe.model.naming import set_new_name
-from frappe.utils import escape_html, get_string_between, now, nowdate
+from frappe.model.naming import make_autoname, set_new_name
+from frappe.utils import escape_html, get_string_between, now, nowdate, strip_html
 
 from support_hub import bulk
+from support_hub.exactly_once import whole_rows
 from support_hub.automation import assignment, auto_reply, availability, mail_queue, routing
 from support_hub.crm.identify import fill_phone_keys
 from support_hub.engine import identity
@@ -82,7 +85,8 @@ COVERED = frozenset({
 _RULES = (("Webhook", "webhook_doctype", {"enabled": 1}), ("Notification", "document_type", {"enabled": 1}),
           ("Server Script", "reference_doctype", {"disabled": 0, "script_type": "DocType Event"}),
           ("Assignment Rule", "document_type", {"disabled": 0}), ("Workflow", "document_type", {"is_active": 1}),
-          ("Energy Point Rule", "reference_doctype", {"enabled": 1}), ("Milestone Tracker", "document_type", {"disabled": 0}))
+          ("Energy Point Rule", "reference_doctype", {"enabled": 1}), ("Milestone Tracker", "document_type", {"disabled": 0}),
+          ("Document Naming Rule", "document_type", {"disabled": 0}))
 EMAIL_CHANNELS = ("Email", "Web", "Internal")  # channels whose messages channels.send sends by e-mail
 
 
@@ -108,23 +112,23 @@ class _Chunk:
     def __init__(self):
         self.user = frappe.session.user
         self.rows: dict[str, list] = defaultdict(list)  # doctype -> documents, parents and children in order
+        self.plain: dict[str, list] = defaultdict(list)  # doctype -> whole rows of bookkeeping doctypes
         self.ticket_columns: dict[str, dict] = defaultdict(dict)
         self.published: list = []
 
-    def add(self, doc, validate: bool = False):
+    def add(self, doc, validate=False):
         doc.set("__islocal", True)
         doc._set_defaults()
         doc.set_user_and_timestamp()
         doc.set_docstatus()
         if validate:
-            doc.validate()  # the controller's own (no hooks: see COVERED)
+            (validate if callable(validate) else doc.validate)()  # the controller's own (no hooks: see COVERED)
             for child in doc.get_all_children():  # rows it added (a Communication's timeline links)
                 child.modified, child.modified_by = doc.modified, doc.modified_by
                 child.owner = child.owner or doc.owner
-        doc.set_new_name()  # a parent named already (a contact) leaves its rows to be named here:
-        for child in doc.get_all_children():
-            if not child.name:
-                set_new_name(child)
+        for each in (doc, *doc.get_all_children()):
+            if not each.name:
+                _name(each)
         doc.set_parent_in_children()
         doc._validate()
         self.rows[doc.doctype].append(doc)
@@ -132,13 +136,31 @@ class _Chunk:
             self.rows[child.doctype].append(child)
         return doc
 
+    def add_plain(self, doctype: str, values: dict) -> None:
+        """A bookkeeping row, as exactly_once.insert_once writes it (no controller, no defaults)."""
+        self.plain[doctype].append(whole_rows([values])[0])
+
     def write(self) -> None:
         """One INSERT per table for what was added since the last write."""
         for doctype, docs in self.rows.items():
             valid = [doc.get_valid_dict(convert_dates_to_str=True) for doc in docs]
             columns = list(valid[0])
             bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in valid])
+        for doctype, rows in self.plain.items():
+            columns = list(rows[0])
+            bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in rows])
         self.rows.clear()
+        self.plain.clear()
+
+
+def _name(doc) -> None:
+    """Frappe's name for a new document: its hash name straight away where the doctype names by hash
+    alone (no autoname method, no naming rule: not_covered checks those), else set_new_name."""
+    meta = frappe.get_meta(doc.doctype)
+    if (meta.autoname or "hash").lower() == "hash" and not hasattr(type(doc), "autoname"):
+        doc.name = make_autoname("hash", doc.doctype)
+    else:
+        set_new_name(doc)
 
 
 class _Teams:
@@ -209,15 +231,24 @@ def run_chunk(names: list[str], waiting: dict[str, str]) -> set[str]:
     chunk = _Chunk()
     # The new senders' contacts first, written before the messages: Communication.validate links the
     # recipient's contact from the database, as it finds it on the per-ticket path.
+    senders = [plan["new_contact"][1] for _ticket, plan in planned if plan.get("new_contact")]
+    users = {email.lower(): name for email, name in frappe.db.sql(
+        "select email, name from `tabUser` where email in %(e)s", {"e": senders})} if senders else {}
     for ticket, plan in planned:
         if plan.get("new_contact"):
-            ticket.contact = _contact(chunk, plan["new_contact"])
+            ticket.contact = _contact(chunk, plan["new_contact"], users)
     chunk.write()
+    answered = [ticket for ticket, plan in planned if plan.get("reply")]
+    settings.read_contacts([settings.account.default_sender if settings.account else None]
+                           + [ticket.raised_by for ticket in answered])
     teams = _Teams()
     teams.lock({plan["team"] for _ticket, plan in planned if plan.get("team")})
+    messages = [_auto_reply(chunk, ticket, plan["reply"], settings) for ticket, plan in planned if plan.get("reply")]
+    unsubscribed = _unsubscribed([built for _ticket, built in messages if built is not None])
+    for ticket, built in messages:
+        if built is not None:
+            _queue_mail(chunk, built, unsubscribed.get(ticket.name, []))
     for ticket, plan in planned:
-        if plan.get("reply"):
-            _auto_reply(chunk, ticket, plan["reply"], settings)
         _route(chunk, ticket, plan["decision"], teams, settings)
     chunk.write()
     teams.save()
@@ -239,18 +270,55 @@ def run_chunk(names: list[str], waiting: dict[str, str]) -> set[str]:
     return {ticket.name for ticket, _plan_ in planned}
 
 
+class _Account(EmailAccount):
+    """The outgoing account, asked once per chunk whether it is a document (Frappe asks for every message)."""
+
+    def is_exists_in_db(self):
+        return self if self.flags.in_db else None
+
+
+class _NewCommunication(Communication):
+    """A message made in this chunk: no file is attached to it yet (Frappe looks for some for every message)."""
+
+    def get_attachments(self):
+        return []
+
+
 class _Settings:
     """What every ticket of the chunk shares: the mail accounts, tags known to exist, the assignees."""
 
     def __init__(self):
-        account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
-        self.account = account if account and account.get("email_id") else None
+        found = EmailAccount.find_outgoing(match_by_doctype="Ticket")
+        self.account = None
+        if found and found.get("email_id"):
+            self.account = _Account(found.as_dict())
+            self.account.flags.in_db = bool(found.is_exists_in_db())
         self.incoming = EmailAccount.find_incoming(match_by_doctype="Ticket") if self.account else None
         # Communication.get_outgoing_email_account writes the account on the message where it is a document
-        self.account_name = self.account.name if self.account and self.account.is_exists_in_db() else None
+        self.account_name = self.account.name if self.account and self.account.flags.in_db else None
+        self.contacts: dict[str, str] = {}  # e-mail address -> contact, for the messages' timeline links
+        self.contact_links: dict[str, list[tuple[str, str]]] = {}
+        self.creates_contacts = bool(self.account and frappe.db.get_value("Email Account", self.account_name,
+                                                                             "create_contact"))
+        self.links_by_address = bool(frappe.db.get_value("Email Account", {"enable_automatic_linking": 1}))
         self.tags: set[str] = set()
         self.assignees: dict[str, bool] = {}  # user -> may take a ToDo here (reads tickets, follows none)
         self.default_team = frappe.db.get_single_value("Support Hub Settings", "default_team")
+
+    def read_contacts(self, addresses: list[str]) -> None:
+        """The contacts of the chunk's message addresses and their links, in two reads."""
+        addresses = [get_email_without_link(a) for a in get_emails(addresses)]
+        if not addresses:
+            return
+        for address, contact in frappe.db.sql("select email_id, parent from `tabContact Email` where email_id in %(a)s "
+                                              "and parenttype = 'Contact'", {"a": addresses}):
+            self.contacts.setdefault(address.lower(), contact)  # the column compares without case
+        contacts = list(set(self.contacts.values()))
+        if contacts:
+            for contact, doctype, name in frappe.db.sql(
+                "select parent, link_doctype, link_name from `tabDynamic Link` where parenttype = 'Contact' and "
+                "parent in %(c)s order by idx", {"c": contacts}):
+                self.contact_links.setdefault(contact, []).append((doctype, name))
 
 
 def _plan(ticket, args: dict, settings: _Settings) -> dict:
@@ -313,7 +381,7 @@ def _contact_name(new_contact) -> str:
     return frappe.get_doc({"doctype": "Contact", "first_name": _first_name(new_contact)})._get_full_name()
 
 
-def _contact(chunk: _Chunk, new_contact) -> str:
+def _contact(chunk: _Chunk, new_contact, users: dict[str, str]) -> str:
     """identify.create_contact's Contact; Contact.validate but for its gravatar.com look-up."""
     _kind, address, _display_name = new_contact
     contact = frappe.get_doc({"doctype": "Contact", "first_name": _first_name(new_contact)})
@@ -324,16 +392,16 @@ def _contact(chunk: _Chunk, new_contact) -> str:
     contact.set_primary_email()
     contact.set_primary("phone")
     contact.set_primary("mobile_no")
-    contact.set_user()
+    contact.user = users.get(address.lower())  # Contact.set_user, from the chunk's one read
     fill_phone_keys(contact)
     chunk.add(contact)
     return contact.name
 
 
-def _auto_reply(chunk: _Chunk, ticket, reply: auto_reply.Composed, settings: _Settings) -> None:
-    """channels.send_email's Communication, mail_queue.queue's Email Queue row and the log row."""
+def _auto_reply(chunk: _Chunk, ticket, reply: auto_reply.Composed, settings: _Settings) -> tuple:
+    """channels.send_email's Communication and its log row; returns the ticket and the mail's QueueBuilder."""
     account = settings.account
-    communication = frappe.get_doc({
+    communication = _NewCommunication({
         "doctype": "Communication", "subject": reply.subject, "content": reply.html, "sender": account.default_sender,
         "recipients": ticket.raised_by, "communication_medium": "Email", "sent_or_received": "Sent",
         "reference_doctype": "Ticket", "reference_name": ticket.name, "reference_owner": ticket.owner,
@@ -342,15 +410,10 @@ def _auto_reply(chunk: _Chunk, ticket, reply: auto_reply.Composed, settings: _Se
     })
     communication._outgoing_email_account = account
     communication._incoming_email_account = settings.incoming
-    chunk.add(communication, validate=True)
+    chunk.add(communication, validate=lambda: _validate_communication(communication, settings))
     built = mail_queue.builder(communication)
-    recipients = built.final_recipients() if built is not None else []
-    data = built.as_dict(include_recipients=False) if recipients or (built and built.final_cc()) else None
-    if data:
-        queued = frappe.new_doc("Email Queue")
-        queued.update(data)
-        queued.set_recipients(list(set(recipients + built.final_cc() + built.bcc)))
-        chunk.add(queued)
+    if built is not None:
+        built._email_account = account  # the one found for the chunk (Frappe finds it again for every message)
     # Communication.on_update's update_comment_in_doc: the ticket's cached comments for the list view
     comments = json.loads(ticket.get("_comments") or "[]")
     content = communication.content or ""
@@ -358,6 +421,69 @@ def _auto_reply(chunk: _Chunk, ticket, reply: auto_reply.Composed, settings: _Se
                      "by": communication.sender or communication.owner, "name": communication.name})
     chunk.ticket_columns[ticket.name]["_comments"] = json.dumps(comments[-100:])
     _log(chunk, ticket, "Auto Reply", reply.template, "send", reply.reason, reply.key)
+    return ticket, built
+
+
+def _unsubscribed(builders: list) -> dict[str, list[str]]:
+    """QueueBuilder.get_unsubscribed_user_emails for every message of the chunk in one read: per ticket, the
+    addresses unsubscribed everywhere or from that ticket, as the database compares them (without case)."""
+    wanted = {address for built in builders for address in built.recipients + built.cc}
+    if not wanted:
+        return {}
+    rows = frappe.db.sql(
+        "select distinct email, reference_name, global_unsubscribe from `tabEmail Unsubscribe` where email in %(a)s "
+        "and (global_unsubscribe = 1 or (reference_doctype = 'Ticket' and reference_name in %(t)s))",
+        {"a": list(wanted), "t": [built.reference_name for built in builders]})
+    found = {}
+    for built in builders:
+        mine = {address.lower() for address in built.recipients + built.cc}
+        found[built.reference_name] = list(dict.fromkeys(
+            email for email, ticket, everywhere in rows
+            if email.lower() in mine and (everywhere or ticket == built.reference_name)))
+    return found
+
+
+def _queue_mail(chunk: _Chunk, built, unsubscribed: list[str]) -> None:
+    """mail_queue.queue's Email Queue row (QueueBuilder.process, sent by Frappe's own worker)."""
+    built._unsubscribed_user_emails = unsubscribed
+    recipients = built.final_recipients()
+    if not (recipients + built.final_cc()):
+        return
+    if built.queue_separately or len(recipients) > 100:
+        raise Fallback("a mail Frappe queues as a job per recipient")
+    data = built.as_dict(include_recipients=False)
+    if data:
+        queued = frappe.new_doc("Email Queue")
+        queued.update(data)
+        queued.set_recipients(list(set(recipients + built.final_cc() + built.bcc)))
+        chunk.add(queued)
+
+
+def _validate_communication(communication, settings: _Settings) -> None:
+    """Communication.validate for a new outgoing e-mail, its timeline links (the contacts of its addresses
+    and their links, as set_timeline_links adds them) from the chunk's one read instead of a read per address."""
+    communication.validate_reference()
+    if not communication.user:
+        communication.user = frappe.session.user
+    if not communication.subject:
+        communication.subject = strip_html((communication.content or "")[:141])
+    if not communication.send_after:
+        communication.send_after = None
+    validate_email(communication)
+    if settings.links_by_address:
+        communication.parse_email_for_timeline_links()
+    for address in get_emails([communication.sender, communication.recipients, communication.cc, communication.bcc]):
+        contact = settings.contacts.get(get_email_without_link(address).lower())
+        if not contact:
+            if settings.creates_contacts:
+                raise Fallback("the account makes contacts for unknown addresses")
+            continue
+        communication.add_link("Contact", contact)
+        for doctype, name in settings.contact_links.get(contact, ()):
+            communication.add_link(doctype, name)
+    communication.deduplicate_timeline_links()
+    communication.set_sender_full_name()
+    communication.set_status()
 
 
 def _route(chunk: _Chunk, ticket, decision, teams: _Teams, settings: _Settings) -> None:
@@ -408,10 +534,7 @@ def _assign(chunk: _Chunk, ticket, user: str, settings: _Settings) -> None:
 
 def _log(chunk: _Chunk, ticket, automation: str, rule: str | None, action: str, reason: str,
          key: str | None = None) -> None:
-    """log.record's row (its name as insert_once makes it)."""
-    row = frappe.get_doc({"doctype": "Support Automation Log", "ticket": ticket.name, "automation": automation,
-                          "rule": rule, "action": action, "reason": reason,
-                          "dedupe_key": key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}"})
-    row.name = frappe.generate_hash(length=12)
-    row.flags.name_set = True
-    chunk.add(row)
+    """log.record's row, as insert_once makes it."""
+    chunk.add_plain("Support Automation Log", {
+        "ticket": ticket.name, "automation": automation, "rule": rule, "action": action, "reason": reason,
+        "dedupe_key": key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}"})
