@@ -8,6 +8,8 @@ from typing import NamedTuple
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
+from frappe.utils.jinja import get_jenv, guess_is_path
+from jinja2 import TemplateError
 
 from support_hub.automation import channels, log
 from support_hub.engine import replies
@@ -50,11 +52,33 @@ def _load_templates() -> tuple[list[replies.AutoReplyTemplate], dict[str, frappe
 
 
 def render(row, context: dict) -> tuple[str, str]:
-    subject = frappe.render_template(row.subject or "{{ doc.subject }}", context)
-    body = frappe.render_template(row.template, context)
+    subject = render_text(row.subject or "{{ doc.subject }}", context)
+    body = render_text(row.template, context)
     if context.get("extra_line"):
         body += "\n\n" + context["extra_line"]
     return subject, body
+
+
+def render_text(template: str, context: dict) -> str:
+    """frappe.render_template for a template kept in a document, compiled once per template and Jinja
+    environment instead of once per message (a burst renders the same two templates a thousand times).
+    What Frappe treats apart - a template that reads as a file path, a refused one, a broken one - goes
+    its way."""
+    if not template or guess_is_path(template) or ".__" in template:
+        return frappe.render_template(template, context)
+    env = get_jenv()
+    compiled = env.__dict__.setdefault("support_hub_compiled", {})
+    if template not in compiled:
+        try:
+            compiled[template] = env.from_string(template)
+        except TemplateError:
+            return frappe.render_template(template, context)  # Frappe's own error for it
+        if len(compiled) > 256:
+            compiled.clear()
+    try:
+        return compiled[template].render(context)
+    except TemplateError:
+        return frappe.render_template(template, context)
 
 
 def context_for(ticket, choice: replies.AutoReplyChoice, calendar, language: str) -> dict:
@@ -83,12 +107,13 @@ class Composed(NamedTuple):
     key: str  # the log row's dedupe key: one auto-reply per ticket
 
 
-def compose(ticket) -> Composed | None:
-    """The auto-reply a new ticket gets (template chosen by channel and the situation, rendered), or None."""
+def compose(ticket, loaded: tuple | None = None) -> Composed | None:
+    """The auto-reply a new ticket gets (template chosen by channel and the situation, rendered), or None.
+    `loaded`: what templates() returned, read once for a batch of tickets."""
     policy = enabled_policies().get(ticket.sla_policy)
     if policy is None:
         return None  # without a policy there is no promise to make
-    engine_templates, rows = templates()
+    engine_templates, rows = loaded or templates()
     choice = replies.choose_auto_reply(
         ticket.channel, to_aware(ticket.opened_on or now_datetime()), to_aware(ticket.first_response_due),
         policy.calendar, engine_templates,

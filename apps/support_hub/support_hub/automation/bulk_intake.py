@@ -302,12 +302,18 @@ class _Settings:
                                                                              "create_contact"))
         self.links_by_address = bool(frappe.db.get_value("Email Account", {"enable_automatic_linking": 1}))
         self.tags: set[str] = set()
+        self.templates = auto_reply.templates()
         self.assignees: dict[str, bool] = {}  # user -> may take a ToDo here (reads tickets, follows none)
         self.default_team = frappe.db.get_single_value("Support Hub Settings", "default_team")
 
+    def without_link(self, address: str) -> str:
+        """communication.get_email_without_link, which asks the database whether links by address are on
+        for every address it is given."""
+        return get_email_without_link(address) if self.links_by_address else address
+
     def read_contacts(self, addresses: list[str]) -> None:
         """The contacts of the chunk's message addresses and their links, in two reads."""
-        addresses = [get_email_without_link(a) for a in get_emails(addresses)]
+        addresses = [self.without_link(a) for a in get_emails(addresses)]
         if not addresses:
             return
         for address, contact in frappe.db.sql("select email_id, parent from `tabContact Email` where email_id in %(a)s "
@@ -331,7 +337,7 @@ def _plan(ticket, args: dict, settings: _Settings) -> dict:
             raise NotCovered
         plan["new_contact"] = tuple(new_contact)
     if not args.get("skip_auto_reply"):
-        reply = auto_reply.compose(ticket)
+        reply = auto_reply.compose(ticket, settings.templates)
         if reply is not None:
             if (ticket.channel or "Email") not in EMAIL_CHANNELS or not settings.account:
                 raise NotCovered  # Telegram's own sender, or no outgoing account
@@ -473,7 +479,7 @@ def _validate_communication(communication, settings: _Settings) -> None:
     if settings.links_by_address:
         communication.parse_email_for_timeline_links()
     for address in get_emails([communication.sender, communication.recipients, communication.cc, communication.bcc]):
-        contact = settings.contacts.get(get_email_without_link(address).lower())
+        contact = settings.contacts.get(settings.without_link(address).lower())
         if not contact:
             if settings.creates_contacts:
                 raise Fallback("the account makes contacts for unknown addresses")

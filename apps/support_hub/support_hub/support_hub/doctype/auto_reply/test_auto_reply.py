@@ -74,3 +74,24 @@ class TestAutoReply(FrappeTestCase):
             make_reply("Broken", "Any", "Hello {{ doc.name ")
         self.assertIn("does not render", str(caught.exception))
         self.assertFalse(frappe.db.exists("Auto Reply", "Broken"))
+
+
+class TestRenderText(FrappeTestCase):
+    """auto_reply.render_text: a template compiled once renders as frappe.render_template renders it."""
+
+    def test_same_text_as_frappe_on_every_render(self):
+        from support_hub.automation.auto_reply import render_text
+
+        template = "{{ doc.name }}: {{ _('Open') }} {% if n > 1 %}{{ n }} tickets{% endif %}"
+        for n in (1, 2, 3):  # the second and third from the compiled template
+            context = {"doc": frappe._dict(name=f"TCK-{n}"), "n": n}
+            self.assertEqual(render_text(template, context), frappe.render_template(template, context))
+        self.assertEqual(render_text("TCK-9 closed", {}), "TCK-9 closed")
+
+    def test_what_frappe_refuses_is_refused(self):
+        from support_hub.automation.auto_reply import render_text
+
+        with self.assertRaises(frappe.ValidationError):
+            render_text("{{ doc.__class__ }}", {"doc": frappe._dict()})
+        with self.assertRaises(frappe.ValidationError):
+            render_text("{% if %}", {})  # Frappe's "Jinja Template Error"
