@@ -18,7 +18,7 @@ from support_hub.engine import identity
 
 def customer_doctype() -> str | None:
     doctype = frappe.db.get_single_value("Support Hub Settings", "customer_doctype") or "Customer"
-    return doctype if frappe.db.exists("DocType", doctype) else None
+    return doctype if frappe.db.exists("DocType", doctype, cache=True) else None  # once per request or job
 
 
 def fill_phone_keys(contact, method=None) -> None:

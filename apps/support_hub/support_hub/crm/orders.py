@@ -34,7 +34,7 @@ def order_doctype() -> str | None:
     """The order doctype of this site: the one Support Hub Settings names, else Sales Order; None when
     that doctype is not installed (orders are then typed in as plain text)."""
     name = frappe.db.get_single_value("Support Hub Settings", "order_doctype") or DEFAULT_ORDER_DOCTYPE
-    return name if frappe.db.exists("DocType", name) else None
+    return name if frappe.db.exists("DocType", name, cache=True) else None  # once per request or job
 
 
 def order_fields() -> frappe._dict:
