@@ -33,6 +33,7 @@ from frappe.core.doctype.communication.communication import Communication, get_e
 from frappe.core.doctype.communication.email import validate_email
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_message_id
+from frappe.model.create_new import get_new_doc, set_dynamic_default_values
 from frappe.model.naming import make_autoname, set_new_name
 from frappe.utils import escape_html, get_string_between, now, nowdate, strip_html
 
@@ -118,7 +119,7 @@ class _Chunk:
 
     def add(self, doc, validate=False):
         doc.set("__islocal", True)
-        doc._set_defaults()
+        _set_defaults(doc)
         doc.set_user_and_timestamp()
         doc.set_docstatus()
         if validate:
@@ -151,6 +152,27 @@ class _Chunk:
             bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in rows])
         self.rows.clear()
         self.plain.clear()
+
+
+def _set_defaults(doc) -> None:
+    """Document._set_defaults, from Frappe's cached new-document template copied flat: Frappe deep-copies
+    the whole template (table fields and all) for the document and again for each of its tables."""
+    doc.update_if_missing(_defaults(doc.doctype))
+    for df in doc.meta.get_table_fields():
+        rows = doc.get(df.fieldname)
+        if isinstance(rows, list) and rows:
+            defaults = _defaults(df.options, doc, df.fieldname)
+            for row in rows:
+                if row.is_new():
+                    row.update_if_missing(defaults)
+
+
+def _defaults(doctype: str, parent_doc=None, parentfield: str | None = None) -> dict:
+    if doctype not in frappe.local.new_doc_templates:
+        get_new_doc(doctype)  # makes and keeps the template
+    values = {k: v for k, v in frappe.local.new_doc_templates[doctype].items() if not isinstance(v, list | dict)}
+    set_dynamic_default_values(values, parent_doc, parentfield)  # "Now", defaults from other fields
+    return values
 
 
 def _name(doc) -> None:
