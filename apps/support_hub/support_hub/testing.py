@@ -132,3 +132,84 @@ class TelegramAlertsTestCase(FrappeTestCase):
         frappe.db.sql("""update tabTicket set sla_warning_on = null, sla_breach_on = null
             where resolved_on is null and (sla_warning_on is not null or sla_breach_on is not null)""")
         self.fake.reset()
+
+
+def handed_over(tickets: list[dict]) -> list[str]:
+    """Tickets as they arrive outside tests: each inserted, committed and handed over to the intake drain's
+    pending set, not yet worked. A drain counts as queued already, so none goes on the shared queue: the
+    calling test is the worker."""
+    from frappe.utils.background_jobs import get_redis_conn
+
+    from support_hub.automation import intake
+
+    get_redis_conn().set(intake._keys()[1], 1, ex=300)
+    names = []
+    frappe.flags.in_test = False
+    try:
+        for values in tickets:
+            ticket = frappe.get_doc({"doctype": "Ticket", "channel": "Email", **values})
+            ticket.insert(ignore_permissions=True)
+            frappe.db.commit()  # the hand-over runs after the commit, as in a request
+            names.append(ticket.name)
+    finally:
+        frappe.flags.in_test = True
+    return names
+
+
+def remove_intake_work(names: list[str]) -> None:
+    """The tickets and everything their intake made (mail, messages, tags, ToDos, lines, logs, new contacts),
+    and their place in the pending set."""
+    from frappe.utils.background_jobs import get_redis_conn
+
+    from support_hub.automation import intake
+
+    if not names:
+        return
+    get_redis_conn().hdel(intake._keys()[0], *names)
+    queued = frappe.get_all("Email Queue", filters={"reference_name": ["in", names]}, pluck="name")
+    if queued:
+        frappe.db.delete("Email Queue Recipient", {"parent": ["in", queued]})
+    messages = frappe.get_all("Communication", filters={"reference_name": ["in", names]}, pluck="name")
+    if messages:
+        frappe.db.delete("Communication Link", {"parent": ["in", messages]})
+    contacts = [c for c in frappe.get_all("Ticket", filters={"name": ["in", names]}, pluck="contact") if c]
+    for doctype, field in (("Communication", "reference_name"), ("Email Queue", "reference_name"),
+                           ("Tag Link", "document_name"), ("Comment", "reference_name"), ("ToDo", "reference_name"),
+                           ("Notification Log", "document_name"), ("Support Automation Log", "ticket"),
+                           ("SLA Event", "ticket"), ("Ticket", "name")):
+        frappe.db.delete(doctype, {field: ["in", names]})
+    if contacts:
+        frappe.db.delete("Contact Email", {"parent": ["in", contacts]})
+        frappe.db.delete("Contact", {"name": ["in", contacts]})
+
+
+class IntakeCase(FrappeTestCase):
+    """A support world with one routing rule (assigning to AGENT) and one auto-reply for the intake to apply,
+    removed afterwards with every ticket a test lists in `cls.tickets` and what its intake made."""
+
+    RULE: dict = {}  # the Routing Rule's fields (rule_name, keywords, add_tags, ...)
+    REPLY: dict = {}  # the Auto Reply's fields (reply_name, template, ...)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_support_world()
+        cls._made = [("Routing Rule", cls.RULE["rule_name"]), ("Auto Reply", cls.REPLY["reply_name"])]
+        for doctype, name in cls._made:
+            if frappe.db.exists(doctype, name):
+                frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+        frappe.get_doc({"doctype": "Routing Rule", "sequence": 0, "assign_to_user": AGENT, **cls.RULE}).insert(
+            ignore_permissions=True)
+        frappe.get_doc({"doctype": "Auto Reply", "send_when": "Any", "language": "en", **cls.REPLY}).insert(
+            ignore_permissions=True)
+        frappe.db.commit()
+        cls.tickets = []
+
+    @classmethod
+    def tearDownClass(cls):
+        frappe.db.rollback()
+        remove_intake_work(cls.tickets)
+        for doctype, name in cls._made:
+            frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+        frappe.db.commit()
+        super().tearDownClass()

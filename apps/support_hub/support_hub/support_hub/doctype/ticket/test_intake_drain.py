@@ -9,15 +9,11 @@ import sys
 import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils.background_jobs import get_redis_conn
 
 from support_hub.automation import intake
-from support_hub.testing import AGENT, setup_support_world
+from support_hub.testing import IntakeCase, handed_over
 
-RULE = "Drain crash rule"
-REPLY = "Drain crash reply"
-TAG = "drain-crash"
 
 
 def work_done(names) -> dict[str, tuple]:
@@ -43,63 +39,14 @@ def work_done(names) -> dict[str, tuple]:
                    answered.get(name, 0)) for name in names}
 
 
-class TestIntakeDrain(FrappeTestCase):
+class TestIntakeDrain(IntakeCase):
     TICKETS = 8
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        setup_support_world()
-        for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY)):
-            if frappe.db.exists(doctype, name):
-                frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
-        frappe.get_doc({"doctype": "Routing Rule", "rule_name": RULE, "keywords": "zorbdrain", "sequence": 0,
-                        "assign_to_user": AGENT, "add_tags": TAG}).insert(ignore_permissions=True)
-        frappe.get_doc({"doctype": "Auto Reply", "reply_name": REPLY, "send_when": "Any", "language": "en",
-                        "template": "Ticket {{ doc.name }} is with us."}).insert(ignore_permissions=True)
-        frappe.db.commit()
-        cls.tickets = []
-
-    @classmethod
-    def tearDownClass(cls):
-        frappe.db.rollback()
-        names = cls.tickets
-        if names:
-            get_redis_conn().hdel(intake._keys()[0], *names)
-            queued = frappe.get_all("Email Queue", filters={"reference_name": ["in", names]}, pluck="name")
-            if queued:
-                frappe.db.delete("Email Queue Recipient", {"parent": ["in", queued]})
-            contacts = frappe.get_all("Ticket", filters={"name": ["in", names]}, pluck="contact")
-            for doctype, field in (("Communication", "reference_name"), ("Email Queue", "reference_name"),
-                                   ("Tag Link", "document_name"), ("Comment", "reference_name"), ("ToDo", "reference_name"),
-                                   ("Notification Log", "document_name"), ("Support Automation Log", "ticket"),
-                                   ("SLA Event", "ticket"), ("Ticket", "name")):
-                frappe.db.delete(doctype, {field: ["in", names]})
-            contacts = [c for c in contacts if c]
-            if contacts:
-                frappe.db.delete("Contact Email", {"parent": ["in", contacts]})
-                frappe.db.delete("Contact", {"name": ["in", contacts]})
-        for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY)):
-            frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
-        frappe.db.commit()
-        super().tearDownClass()
+    RULE = {"rule_name": "Drain crash rule", "keywords": "zorbdrain", "add_tags": "drain-crash"}
+    REPLY = {"reply_name": "Drain crash reply", "template": "Ticket {{ doc.name }} is with us."}
 
     def arrive(self, count: int) -> list[str]:
-        """Tickets as they arrive outside tests: committed, handed over to the pending set, not yet worked.
-        A drain counts as queued already, so none is put on the shared queue: this test is the worker."""
-        get_redis_conn().set(intake._keys()[1], 1, ex=300)
-        names = []
-        frappe.flags.in_test = False
-        try:
-            for i in range(count):
-                ticket = frappe.get_doc({"doctype": "Ticket", "subject": f"zorbdrain {i} stopped", "channel": "Email",
-                                         "ticket_type": "Support",
-                                         "raised_by": f"drain-{frappe.generate_hash(length=8)}@x.example"})
-                ticket.insert(ignore_permissions=True)
-                frappe.db.commit()  # the hand-over runs after the commit, as in a request
-                names.append(ticket.name)
-        finally:
-            frappe.flags.in_test = True
+        names = handed_over([{"subject": f"zorbdrain {i} stopped", "ticket_type": "Support",
+                              "raised_by": f"drain-{frappe.generate_hash(length=8)}@x.example"} for i in range(count)])
         self.tickets.extend(names)
         return names
 

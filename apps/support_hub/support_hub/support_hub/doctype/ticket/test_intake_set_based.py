@@ -8,16 +8,12 @@ import email
 import json
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils.background_jobs import get_redis_conn
 
 from support_hub.automation import bulk_intake, intake
 from support_hub.automation.actor import acting_as_automation
-from support_hub.testing import AGENT, setup_support_world
+from support_hub.testing import IntakeCase, handed_over
 
-RULE = "Set-based intake rule"
-REPLY = "Set-based intake reply"
-TAG = "set-based-intake"
 VOLATILE = {"name", "creation", "modified", "parent", "communication_date", "message_id", "communication", "message",
             "idx"}
 
@@ -68,62 +64,15 @@ def written(ticket: str) -> dict:
     }
 
 
-class TestIntakeSetBased(FrappeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        setup_support_world()
-        for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY)):
-            if frappe.db.exists(doctype, name):
-                frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
-        frappe.get_doc({"doctype": "Routing Rule", "rule_name": RULE, "keywords": "zorbsetbased", "sequence": 0,
-                        "assign_to_user": AGENT, "add_tags": TAG, "set_priority": "Today"}).insert(ignore_permissions=True)
-        frappe.get_doc({"doctype": "Auto Reply", "reply_name": REPLY, "send_when": "Any", "language": "en",
-                        "template": "Ticket {{ doc.name }} & «{{ doc.subject }}» is with us.\nWe answer {{ due_human }}."}
-                       ).insert(ignore_permissions=True)
-        frappe.db.commit()
-        cls.tickets = []
-
-    @classmethod
-    def tearDownClass(cls):
-        frappe.db.rollback()
-        names = cls.tickets
-        if names:
-            get_redis_conn().hdel(intake._keys()[0], *names)
-            queued = frappe.get_all("Email Queue", filters={"reference_name": ["in", names]}, pluck="name")
-            if queued:
-                frappe.db.delete("Email Queue Recipient", {"parent": ["in", queued]})
-            communications = frappe.get_all("Communication", filters={"reference_name": ["in", names]}, pluck="name")
-            if communications:
-                frappe.db.delete("Communication Link", {"parent": ["in", communications]})
-            contacts = [c for c in frappe.get_all("Ticket", filters={"name": ["in", names]}, pluck="contact") if c]
-            for doctype, field in (("Communication", "reference_name"), ("Email Queue", "reference_name"),
-                                   ("Tag Link", "document_name"), ("Comment", "reference_name"), ("ToDo", "reference_name"),
-                                   ("Notification Log", "document_name"), ("Support Automation Log", "ticket"),
-                                   ("SLA Event", "ticket"), ("Ticket", "name")):
-                frappe.db.delete(doctype, {field: ["in", names]})
-            if contacts:
-                frappe.db.delete("Contact Email", {"parent": ["in", contacts]})
-                frappe.db.delete("Contact", {"name": ["in", contacts]})
-        for doctype, name in (("Routing Rule", RULE), ("Auto Reply", REPLY)):
-            frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
-        frappe.db.commit()
-        super().tearDownClass()
+class TestIntakeSetBased(IntakeCase):
+    RULE = {"rule_name": "Set-based intake rule", "keywords": "zorbsetbased", "add_tags": "set-based-intake",
+            "set_priority": "Today"}
+    REPLY = {"reply_name": "Set-based intake reply",
+             "template": "Ticket {{ doc.name }} & «{{ doc.subject }}» is with us.\nWe answer {{ due_human }}."}
 
     def arrive(self, senders: list[str]) -> list[str]:
-        """Committed and handed over, as outside tests; no drain job queued (this test is the worker)."""
-        get_redis_conn().set(intake._keys()[1], 1, ex=300)
-        names = []
-        frappe.flags.in_test = False
-        try:
-            for sender in senders:
-                ticket = frappe.get_doc({"doctype": "Ticket", "subject": "zorbsetbased: <b>payroll</b> & co", "channel": "Email",
-                                         "description": "<p>Nothing arrived</p>", "raised_by": sender})
-                ticket.insert(ignore_permissions=True)
-                frappe.db.commit()
-                names.append(ticket.name)
-        finally:
-            frappe.flags.in_test = True
+        names = handed_over([{"subject": "zorbsetbased: <b>payroll</b> & co", "description": "<p>Nothing arrived</p>",
+                              "raised_by": sender} for sender in senders])
         self.tickets.extend(names)
         return names
 
