@@ -29,7 +29,12 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.desk.notifications import clear_doctype_notifications
-from frappe.core.doctype.communication.communication import Communication, get_email_without_link, get_emails
+from frappe.core.doctype.communication.communication import (
+    Communication,
+    get_contacts,
+    get_email_without_link,
+    get_emails,
+)
 from frappe.core.doctype.communication.email import validate_email
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_message_id
@@ -341,6 +346,13 @@ class _Settings:
         for address, contact in frappe.db.sql("select email_id, parent from `tabContact Email` where email_id in %(a)s "
                                               "and parenttype = 'Contact'", {"a": addresses}):
             self.contacts.setdefault(address.lower(), contact)  # the column compares without case
+        if self.creates_contacts:
+            # The account makes a contact for an address that has none (the support address itself, the first
+            # time): Frappe's own get_contacts makes it, as the message's validation would on the other path.
+            for address in dict.fromkeys(a for a in addresses if a.lower() not in self.contacts):
+                made = get_contacts([address], auto_create_contact=True)
+                if made:
+                    self.contacts[address.lower()] = made[0]
         contacts = list(set(self.contacts.values()))
         if contacts:
             for contact, doctype, name in frappe.db.sql(
@@ -503,8 +515,6 @@ def _validate_communication(communication, settings: _Settings) -> None:
     for address in get_emails([communication.sender, communication.recipients, communication.cc, communication.bcc]):
         contact = settings.contacts.get(settings.without_link(address).lower())
         if not contact:
-            if settings.creates_contacts:
-                raise Fallback("the account makes contacts for unknown addresses")
             continue
         communication.add_link("Contact", contact)
         for doctype, name in settings.contact_links.get(contact, ()):

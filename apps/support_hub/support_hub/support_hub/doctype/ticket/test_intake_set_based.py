@@ -115,3 +115,31 @@ class TestIntakeSetBased(IntakeCase):
             frappe.delete_doc("Webhook", hook.name, force=True, ignore_permissions=True)
             frappe.cache.delete_value("webhooks")  # Frappe's cached list keeps a deleted webhook running
         self.assertIsNone(bulk_intake.not_covered())
+
+    def test_an_account_that_makes_contacts_makes_the_missing_one_and_stays_set_based(self):
+        from frappe.email.doctype.email_account.email_account import EmailAccount
+
+        account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
+        address = account.email_id
+        was = frappe.db.get_value("Email Account", account.name, "create_contact")
+        frappe.db.set_value("Email Account", account.name, "create_contact", 1)
+        for contact in frappe.get_all("Contact Email", filters={"email_id": address}, pluck="parent"):
+            frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+        frappe.db.commit()
+        try:
+            (ticket,) = self.arrive([f"three-{frappe.generate_hash(length=6)}@x.example"])
+            pending = intake._keys()[0]
+            waiting = {ticket: get_redis_conn().hget(pending, ticket).decode()}
+            with acting_as_automation():
+                self.assertEqual(bulk_intake.run_chunk([ticket], waiting), {ticket})  # no fall-back to documents
+            frappe.db.commit()
+            made = frappe.get_all("Contact Email", filters={"email_id": address}, pluck="parent")
+            self.assertEqual(len(made), 1)  # as Communication.set_timeline_links makes it, once
+            message = frappe.get_all("Communication", filters={"reference_name": ticket}, pluck="name")
+            linked = frappe.get_all("Communication Link", filters={"parent": ["in", message], "link_doctype": "Contact"},
+                                    pluck="link_name")
+            self.assertIn(made[0], linked)
+        finally:
+            frappe.db.set_value("Email Account", account.name, "create_contact", was)
+            get_redis_conn().hdel(intake._keys()[0], *self.tickets)
+            frappe.db.commit()
