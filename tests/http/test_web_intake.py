@@ -42,6 +42,10 @@ def test_guest_web_ticket_is_routed_tagged_assigned_and_answered(site, admin, gu
     assert reply and reply[0]["subject"].startswith("We got it"), reply
     routing_log = admin.rows("Support Automation Log", {"ticket": ticket, "automation": "Routing"}, fields=["owner"])
     assert routing_log and routing_log[0]["owner"] == "automation@support-hub.local", routing_log
+    # the drain wrote it set-based (bulk_intake): no chunk of it went back to documents
+    fell_back = admin.rows("Error Log", {"method": "Ticket intake: a chunk went ticket by ticket",
+                                         "creation": [">=", done["creation"]]}, fields=["name", "error"])
+    assert not fell_back, fell_back[0]["error"][-600:]
 
     site.flush_mail()
     mails = site.wait_for(lambda: site.mails_to(customer), timeout=30, what="the auto-reply in the mail sink")
