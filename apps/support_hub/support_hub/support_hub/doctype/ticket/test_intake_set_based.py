@@ -143,3 +143,83 @@ class TestIntakeSetBased(IntakeCase):
             frappe.db.set_value("Email Account", account.name, "create_contact", was)
             get_redis_conn().hdel(intake._keys()[0], *self.tickets)
             frappe.db.commit()
+
+
+class TestSetBasedTeams(IntakeCase):
+    """A chunk shares a team between its tickets as the per-ticket path shares it between drains: round robin
+    goes on from the agent the team assigned last, least open counts the chunk's own new ToDos."""
+
+    TEAM = "Set-based rotation team"
+    AGENTS = [f"sh-set-based-agent{i}@example.com" for i in range(3)]
+    RULE = {"rule_name": "Set-based team rule", "keywords": "zorbrotation", "assign_to_user": None,
+            "assign_to_team": TEAM, "team_strategy": "Round Robin"}
+    REPLY = {"reply_name": "Set-based team reply", "template": "Ticket {{ doc.name }} is with us."}
+
+    @classmethod
+    def setUpClass(cls):
+        from support_hub.testing import ensure_user
+
+        for agent in cls.AGENTS:
+            ensure_user(agent, "Support Agent")
+        if frappe.db.exists("Support Team", cls.TEAM):
+            frappe.delete_doc("Support Team", cls.TEAM, force=True, ignore_permissions=True)
+        frappe.get_doc({"doctype": "Support Team", "team_name": cls.TEAM,
+                        "members": [{"user": a, "active": 1} for a in cls.AGENTS]}).insert(ignore_permissions=True)
+        frappe.db.commit()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        frappe.delete_doc("Support Team", cls.TEAM, force=True, ignore_permissions=True)
+        frappe.db.commit()
+
+    def arrive(self, count: int) -> list[str]:
+        names = handed_over([{"subject": f"zorbrotation {i}", "raised_by": f"rot-{frappe.generate_hash(length=8)}@x.example"}
+                             for i in range(count)])
+        self.tickets.extend(names)
+        return names
+
+    def assertSetBased(self, since) -> None:
+        self.assertFalse(frappe.get_all("Error Log", filters={"method": "Ticket intake: a chunk went ticket by ticket",
+                                                              "creation": [">=", since]}, limit=1))
+
+    def assignees(self, names) -> list[str]:
+        frappe.db.rollback()
+        owner = dict(frappe.db.sql("select reference_name, allocated_to from tabToDo where reference_type = 'Ticket' "
+                                   "and reference_name in %(n)s", {"n": names}))
+        return [owner.get(name) for name in names]
+
+    def test_round_robin_goes_on_from_the_last_agent_across_the_chunk(self):
+        frappe.db.set_value("Support Team", self.TEAM, "last_assigned", self.AGENTS[1])
+        frappe.db.commit()
+        since = frappe.utils.now_datetime()
+        names = self.arrive(5)
+        self.assertEqual(intake.process_pending(), 5)
+        self.assertSetBased(since)
+        a = self.AGENTS
+        self.assertEqual(self.assignees(sorted(names)), [a[2], a[0], a[1], a[2], a[0]])
+        self.assertEqual(frappe.db.get_value("Support Team", self.TEAM, "last_assigned"), a[0])
+
+    def test_least_open_counts_the_chunks_own_assignments(self):
+        frappe.db.set_value("Routing Rule", self.RULE["rule_name"], "team_strategy", "Least Open")
+        frappe.db.commit()
+        try:
+            open_before = dict(frappe.db.sql(
+                "select allocated_to, count(*) from tabToDo where status = 'Open' and reference_type = 'Ticket' "
+                "and allocated_to in %(a)s group by allocated_to", {"a": self.AGENTS}))
+            since = frappe.utils.now_datetime()
+            names = self.arrive(6)
+            self.assertEqual(intake.process_pending(), 6)
+            self.assertSetBased(since)
+            got = self.assignees(sorted(names))
+            counts = {a: open_before.get(a, 0) for a in self.AGENTS}
+            expected = []
+            for _name in names:  # engine.pick_least_open ticket after ticket, as the per-ticket path would
+                chosen = min(self.AGENTS, key=lambda a: (counts[a], self.AGENTS.index(a)))
+                expected.append(chosen)
+                counts[chosen] += 1
+            self.assertEqual(got, expected)
+        finally:
+            frappe.db.set_value("Routing Rule", self.RULE["rule_name"], "team_strategy", "Round Robin")
+            frappe.db.commit()
