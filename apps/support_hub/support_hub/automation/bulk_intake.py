@@ -40,7 +40,7 @@ from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_message_id
 from frappe.model.create_new import get_new_doc, set_dynamic_default_values
 from frappe.model.naming import make_autoname, set_new_name
-from frappe.utils import escape_html, get_string_between, now, nowdate, strip_html
+from frappe.utils import escape_html, get_string_between, now, nowdate, parse_addr, strip_html
 
 from support_hub import bulk
 from support_hub.exactly_once import whole_rows
@@ -320,7 +320,9 @@ class _Settings:
         if found and found.get("email_id"):
             self.account = _Account(found.as_dict())
             self.account.flags.in_db = bool(found.is_exists_in_db())
-        self.incoming = EmailAccount.find_incoming(match_by_doctype="Ticket") if self.account else None
+        # the account replies go to, found as Communication.get_incoming_email_account finds it for the message
+        self.incoming = EmailAccount.find_incoming(match_by_email=parse_addr(self.account.default_sender)[1],
+                                                   match_by_doctype="Ticket") if self.account else None
         # Communication.get_outgoing_email_account writes the account on the message where it is a document
         self.account_name = self.account.name if self.account and self.account.flags.in_db else None
         self.contacts: dict[str, str] = {}  # e-mail address -> contact, for the messages' timeline links

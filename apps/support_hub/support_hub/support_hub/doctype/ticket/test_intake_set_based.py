@@ -43,7 +43,7 @@ def written(ticket: str) -> dict:
         parsed = email.message_from_string(message)
         html = [part.get_payload(decode=True).decode() for part in parsed.walk() if part.get_content_type() == "text/html"]
         mails.append({"headers": sorted(k for k in parsed.keys()), "subject": _same(str(parsed["Subject"]), ticket, sender, contact),
-                      "to": _same(parsed["To"], ticket, sender, contact), "html": [_same(h, ticket, sender, contact) for h in html]})
+                      "to": _same(parsed["To"], ticket, sender, contact), "reply_to": parsed["Reply-To"], "html": [_same(h, ticket, sender, contact) for h in html]})
     comments = json.loads(row._comments or "[]")
     return {
         "ticket": {"contact": bool(contact), "_user_tags": row._user_tags, "_assign": row._assign,
