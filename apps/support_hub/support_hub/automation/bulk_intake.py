@@ -332,6 +332,7 @@ class _Settings:
         self.links_by_address = bool(frappe.db.get_value("Email Account", {"enable_automatic_linking": 1}))
         self.tags: set[str] = set()
         self.templates = auto_reply.templates()
+        self.hooked_channels = set(frappe.get_hooks("support_hub_channel_senders"))  # channels.send's other senders
         self.assignees: dict[str, bool] = {}  # user -> may take a ToDo here (reads tickets, follows none)
         self.default_team = frappe.db.get_single_value("Support Hub Settings", "default_team")
 
@@ -375,8 +376,9 @@ def _plan(ticket, args: dict, settings: _Settings) -> dict:
     if not args.get("skip_auto_reply"):
         reply = auto_reply.compose(ticket, settings.templates)
         if reply is not None:
-            if (ticket.channel or "Email") not in EMAIL_CHANNELS or not settings.account:
-                raise NotCovered  # Telegram's own sender, or no outgoing account
+            channel = ticket.channel or "Email"
+            if channel not in EMAIL_CHANNELS or channel in settings.hooked_channels or not settings.account:
+                raise NotCovered  # a channel's own sender (Telegram's), or no outgoing account
             if not mail_queue.is_plain(reply.html) or "@" not in (ticket.raised_by or ""):
                 raise NotCovered
             plan["reply"] = reply
