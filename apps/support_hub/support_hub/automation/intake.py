@@ -118,10 +118,15 @@ def _drain(redis, pending_key: str, chunk: int, pause: float, skipped: set, star
         # Set-based where nothing else listens to the rows intake writes (bulk_intake); ticket by ticket else.
         fast = bulk_intake.not_covered() is None
         while time.monotonic() - started < DRAIN_SECONDS:
-            waiting = {name.decode(): raw for name, raw in redis.hgetall(pending_key).items()}
-            names = sorted(name for name in waiting if name not in skipped)[:chunk]
+            # The chunk's names from the keys alone, then only their hand-overs: a burst's pending set is
+            # read in full by every chunk otherwise.
+            names = sorted(n for n in (key.decode() for key in redis.hkeys(pending_key)) if n not in skipped)[:chunk]
             if not names:
                 break
+            waiting = {name: raw for name, raw in zip(names, redis.hmget(pending_key, names)) if raw is not None}
+            names = [name for name in names if name in waiting]  # another drain finished one meanwhile
+            if not names:
+                continue
             frappe.db.commit()  # a fresh snapshot: tickets committed since this job began exist in it
             state = dict(frappe.db.sql("select name, intake_done from `tabTicket` where name in %(names)s",
                                        {"names": names}))
