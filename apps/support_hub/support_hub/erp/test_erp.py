@@ -13,6 +13,12 @@ from support_hub.erp.test_grocery import TestGroceryStory  # noqa: F401
 from support_hub.erp.test_order_panel import TestOrderPanel  # noqa: F401
 from support_hub.erp.test_ticket_order import TestBotOrders, TestTicketOrder, TestWebFormOrders  # noqa: F401
 
+# Run here too, under ERPNext's document hooks: the set-based intake writes what the documents write.
+from support_hub.support_hub.doctype.ticket.test_intake_set_based import (  # noqa: F401, E402
+    TestIntakeSetBased,
+    TestSetBasedTeams,
+)
+
 
 class TestTheERPSite(ERPTestCase):
     def test_the_setup_wizard_made_a_russian_company_in_roubles_with_its_fiscal_year(self):
