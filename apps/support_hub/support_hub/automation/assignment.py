@@ -26,24 +26,28 @@ def assign(doc, user: str) -> bool:
     if frappe.db.exists("ToDo", {"reference_type": doc.doctype, "reference_name": doc.name, "status": "Open",
                                  "allocated_to": user}):
         return False
-    description = escape_html(_("Assignment for {0} {1}").format(doc.doctype, doc.name))
-    todo = frappe.get_doc({
-        "doctype": "ToDo",
-        "allocated_to": user,
-        "reference_type": doc.doctype,
-        "reference_name": doc.name,
-        "description": description,
-        "priority": "Medium",
-        "status": "Open",
-        "date": nowdate(),
-        "assigned_by": frappe.session.user,
-    }).insert(ignore_permissions=True)
+    todo = frappe.get_doc(todo_values(doc, user)).insert(ignore_permissions=True)
     if not frappe.has_permission(doc=doc, user=user):
         frappe.share.add(doc.doctype, doc.name, user)
     if frappe.get_cached_value("User", user, "follow_assigned_documents"):
         follow_document(doc.doctype, doc.name, user)
     notify_after_commit(todo.name, frappe.session.user)
     return True
+
+
+def todo_values(doc, user: str) -> dict:
+    """The ToDo that assigns `doc` to `user`, as Frappe's assign_to.add makes it, by the session's user."""
+    return {
+        "doctype": "ToDo",
+        "allocated_to": user,
+        "reference_type": doc.doctype,
+        "reference_name": doc.name,
+        "description": escape_html(_("Assignment for {0} {1}").format(doc.doctype, doc.name)),
+        "priority": "Medium",
+        "status": "Open",
+        "date": nowdate(),
+        "assigned_by": frappe.session.user,
+    }
 
 
 def lock_ticket_first(todo, method=None) -> None:

@@ -27,7 +27,6 @@ import json
 from collections import defaultdict
 
 import frappe
-from frappe import _
 from frappe.desk.notifications import clear_doctype_notifications
 from frappe.core.doctype.communication.communication import (
     Communication,
@@ -37,15 +36,14 @@ from frappe.core.doctype.communication.communication import (
 )
 from frappe.core.doctype.communication.email import validate_email
 from frappe.email.doctype.email_account.email_account import EmailAccount
-from frappe.email.email_body import get_message_id
 from frappe.model.create_new import get_new_doc, set_dynamic_default_values
 from frappe.model.naming import make_autoname, set_new_name
-from frappe.utils import escape_html, get_string_between, now, nowdate, parse_addr, strip_html
+from frappe.utils import now, parse_addr, strip_html
 
 from support_hub import bulk
 from support_hub.exactly_once import whole_rows
-from support_hub.automation import assignment, auto_reply, availability, mail_queue, routing
-from support_hub.crm.identify import fill_phone_keys
+from support_hub.automation import assignment, auto_reply, channels, log, mail_queue, routing
+from support_hub.crm.identify import contact_first_name, fill_phone_keys
 from support_hub.engine import identity
 from support_hub.engine import routing as engine
 from support_hub.engine.routing import RoutingDecision
@@ -93,7 +91,6 @@ _RULES = (("Webhook", "webhook_doctype", {"enabled": 1}), ("Notification", "docu
           ("Assignment Rule", "document_type", {"disabled": 0}), ("Workflow", "document_type", {"is_active": 1}),
           ("Energy Point Rule", "reference_doctype", {"enabled": 1}), ("Milestone Tracker", "document_type", {"disabled": 0}),
           ("Document Naming Rule", "document_type", {"disabled": 0}))
-EMAIL_CHANNELS = ("Email", "Web", "Internal")  # channels whose messages channels.send sends by e-mail
 
 
 def not_covered() -> str | None:
@@ -148,11 +145,9 @@ class _Chunk:
 
     def write(self) -> None:
         """One INSERT per table for what was added since the last write."""
-        for doctype, docs in self.rows.items():
-            valid = [doc.get_valid_dict(convert_dates_to_str=True) for doc in docs]
-            columns = list(valid[0])
-            bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in valid])
-        for doctype, rows in self.plain.items():
+        documents = [(doctype, [doc.get_valid_dict(convert_dates_to_str=True) for doc in docs])
+                     for doctype, docs in self.rows.items()]
+        for doctype, rows in [*documents, *self.plain.items()]:
             columns = list(rows[0])
             bulk.insert(doctype, columns, [tuple(row[c] for c in columns) for row in rows])
         self.rows.clear()
@@ -205,19 +200,13 @@ class _Teams:
 
     def pick(self, team: str, strategy: str) -> str | None:
         if team not in self.agents:
-            members = frappe.get_all("Support Team Member", filters={"parenttype": "Support Team", "parent": team,
-                                                                     "active": 1}, pluck="user", order_by="idx asc")
-            enabled = set(frappe.get_all("User", filters={"name": ["in", members], "enabled": 1}, pluck="name")) \
-                if members else set()
-            self.agents[team] = availability.present([a for a in members if a in enabled])
+            self.agents[team] = routing.team_agents(team)
         agents = self.agents[team]
         if not agents:
             return None
         if strategy == engine.LEAST_OPEN:
             if team not in self.open:
-                self.open[team] = dict(frappe.db.sql(
-                    "select allocated_to, count(*) from `tabToDo` where status = 'Open' and reference_type = 'Ticket' "
-                    "and allocated_to in %(a)s group by allocated_to", {"a": agents}))
+                self.open[team] = routing.open_ticket_counts(agents)
             chosen = engine.pick_least_open(self.open[team], agents)
             self.open[team][chosen] = self.open[team].get(chosen, 0) + 1
             return chosen
@@ -332,7 +321,6 @@ class _Settings:
         self.links_by_address = bool(frappe.db.get_value("Email Account", {"enable_automatic_linking": 1}))
         self.tags: set[str] = set()
         self.templates = auto_reply.templates()
-        self.hooked_channels = set(frappe.get_hooks("support_hub_channel_senders"))  # channels.send's other senders
         self.assignees: dict[str, bool] = {}  # user -> may take a ToDo here (reads tickets, follows none)
         self.default_team = frappe.db.get_single_value("Support Hub Settings", "default_team")
 
@@ -376,8 +364,7 @@ def _plan(ticket, args: dict, settings: _Settings) -> dict:
     if not args.get("skip_auto_reply"):
         reply = auto_reply.compose(ticket, settings.templates)
         if reply is not None:
-            channel = ticket.channel or "Email"
-            if channel not in EMAIL_CHANNELS or channel in settings.hooked_channels or not settings.account:
+            if not channels.by_email(ticket.channel or "Email") or not settings.account:
                 raise NotCovered  # a channel's own sender (Telegram's), or no outgoing account
             if not mail_queue.is_plain(reply.html) or "@" not in (ticket.raised_by or ""):
                 raise NotCovered
@@ -414,21 +401,15 @@ def _without_contact_clashes(planned: list) -> list:
     return kept
 
 
-def _first_name(new_contact) -> str:
-    """identify.create_contact's first name for the sender."""
-    _kind, address, display_name = new_contact
-    return ((display_name or "").strip() or address.split("@")[0])[:100]
-
-
 def _contact_name(new_contact) -> str:
     """The name Contact.autoname gives it (its full name) when no contact has it yet."""
-    return frappe.get_doc({"doctype": "Contact", "first_name": _first_name(new_contact)})._get_full_name()
+    return frappe.get_doc({"doctype": "Contact", "first_name": contact_first_name(*new_contact)})._get_full_name()
 
 
 def _contact(chunk: _Chunk, new_contact, users: dict[str, str]) -> str:
     """identify.create_contact's Contact; Contact.validate but for its gravatar.com look-up."""
     _kind, address, _display_name = new_contact
-    contact = frappe.get_doc({"doctype": "Contact", "first_name": _first_name(new_contact)})
+    contact = frappe.get_doc({"doctype": "Contact", "first_name": contact_first_name(*new_contact)})
     contact.append("email_ids", {"email_id": address, "is_primary": 1})
     contact.name = contact._get_full_name()
     contact.flags.name_set = True
@@ -446,11 +427,9 @@ def _auto_reply(chunk: _Chunk, ticket, reply: auto_reply.Composed, settings: _Se
     """channels.send_email's Communication and its log row; returns the ticket and the mail's QueueBuilder."""
     account = settings.account
     communication = _NewCommunication({
-        "doctype": "Communication", "subject": reply.subject, "content": reply.html, "sender": account.default_sender,
-        "recipients": ticket.raised_by, "communication_medium": "Email", "sent_or_received": "Sent",
-        "reference_doctype": "Ticket", "reference_name": ticket.name, "reference_owner": ticket.owner,
-        "message_id": get_string_between("<", get_message_id(), ">"), "communication_type": "Automated Message",
-        "email_account": settings.account_name,
+        **channels.automated_message(ticket, reply.subject, reply.html, ticket.raised_by, account.default_sender),
+        "reference_owner": ticket.owner,  # what Communication.validate_reference reads
+        "email_account": settings.account_name,  # what Communication.get_outgoing_email_account writes back
     })
     communication._outgoing_email_account = account
     communication._incoming_email_account = settings.incoming
@@ -532,10 +511,9 @@ def _route(chunk: _Chunk, ticket, decision, teams: _Teams, settings: _Settings) 
     """routing.apply_decision: the tags, the assignment with its line, the routing line and its log row."""
     columns = chunk.ticket_columns[ticket.name]
     if decision is not None:
-        current = [t for t in (ticket.get("_user_tags") or "").split(",") if t]
-        added = [t for t in dict.fromkeys(decision.add_tags) if t and t not in current]
+        added, user_tags = routing.new_tags(ticket.get("_user_tags"), decision.add_tags)
         if added:
-            columns["_user_tags"] = "," + ",".join(current + added)
+            columns["_user_tags"] = user_tags
             for tag in added:
                 chunk.add(frappe.get_doc({"doctype": "Tag Link", "document_type": "Ticket", "document_name": ticket.name,
                                           "title": ticket.get_title() or "", "tag": tag}))
@@ -561,9 +539,7 @@ def _assign(chunk: _Chunk, ticket, user: str, settings: _Settings) -> None:
     if not settings.assignees[user]:
         raise Fallback(f"{user} would need the ticket shared or followed")
     todo = chunk.add(frappe.get_doc({
-        "doctype": "ToDo", "allocated_to": user, "reference_type": "Ticket", "reference_name": ticket.name,
-        "description": escape_html(_("Assignment for {0} {1}").format("Ticket", ticket.name)), "priority": "Medium",
-        "status": "Open", "date": nowdate(), "assigned_by": chunk.user,
+        **assignment.todo_values(ticket, user),
         "assigned_by_full_name": frappe.get_cached_value("User", chunk.user, "full_name"),  # its fetch_from
     }), validate=True)
     line = chunk.add(frappe.get_doc({"doctype": "Comment", "comment_type": todo._assignment["comment_type"],
@@ -577,6 +553,4 @@ def _assign(chunk: _Chunk, ticket, user: str, settings: _Settings) -> None:
 def _log(chunk: _Chunk, ticket, automation: str, rule: str | None, action: str, reason: str,
          key: str | None = None) -> None:
     """log.record's row, as insert_once makes it."""
-    chunk.add_plain("Support Automation Log", {
-        "ticket": ticket.name, "automation": automation, "rule": rule, "action": action, "reason": reason,
-        "dedupe_key": key or f"{ticket.name}|{automation}|{frappe.generate_hash(length=12)}"})
+    chunk.add_plain("Support Automation Log", log.row_values(ticket, automation, rule, action, reason, key))

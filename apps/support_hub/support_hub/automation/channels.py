@@ -31,6 +31,29 @@ def _sender(channel: str) -> Callable:
     return frappe.get_attr(hooked[-1]) if hooked else send_email  # Web and Internal: by e-mail
 
 
+def by_email(channel: str) -> bool:
+    """Whether send_via delivers this channel's messages by send_email (no sender of its own, not silent)."""
+    return channel not in NO_MESSAGE_CHANNELS and channel not in frappe.get_hooks("support_hub_channel_senders")
+
+
+def automated_message(ticket, subject: str, html: str, address: str, sender: str) -> dict:
+    """The Communication of an automatic e-mail to the customer, as Frappe's communication._make makes it.
+    "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock."""
+    return {
+        "doctype": "Communication",
+        "subject": subject,
+        "content": html,
+        "sender": sender,
+        "recipients": address,
+        "communication_medium": "Email",
+        "sent_or_received": "Sent",
+        "reference_doctype": "Ticket",
+        "reference_name": ticket.name,
+        "message_id": get_string_between("<", get_message_id(), ">"),
+        "communication_type": "Automated Message",
+    }
+
+
 def send_email(ticket, subject: str, html: str, address: str | None = None, sent_html: str | None = None) -> str | None:
     """`sent_html`, when given, is what the e-mail says while the timeline keeps `html`: a message with
     one-time links (a rating request) must not hand working links to everyone who can read the ticket."""
@@ -41,21 +64,9 @@ def send_email(ticket, subject: str, html: str, address: str | None = None, sent
     # user the job runs as (the automation user has no mailbox).
     account = EmailAccount.find_outgoing(match_by_doctype="Ticket")
     has_account = bool(account and account.get("email_id"))
-    # "Automated Message" keeps it apart from agents' replies: it does not stop the first-response clock.
-    # As Frappe's communication._make makes it, keeping the document to queue its mail from.
-    communication = frappe.get_doc({
-        "doctype": "Communication",
-        "subject": subject,
-        "content": html,
-        "sender": account.default_sender if has_account else get_formatted_email(frappe.session.user),
-        "recipients": address,
-        "communication_medium": "Email",
-        "sent_or_received": "Sent",
-        "reference_doctype": "Ticket",
-        "reference_name": ticket.name,
-        "message_id": get_string_between("<", get_message_id(), ">"),
-        "communication_type": "Automated Message",
-    })
+    sender = account.default_sender if has_account else get_formatted_email(frappe.session.user)
+    # The document is kept to queue its mail from.
+    communication = frappe.get_doc(automated_message(ticket, subject, html, address, sender))
     communication.insert(ignore_permissions=True)
     if has_account:
         # Into the Email Queue, sent by Frappe's own worker with retries.

@@ -111,20 +111,26 @@ def tag_ticket(doc, tags: list[str]) -> None:
     """Frappe's tags as its add_tag writes them (the ticket's `_user_tags` column, a Tag Link per tag, the Tag
     itself where new), from the ticket this job holds locked: add_tag reads the column back and loads the
     whole ticket again, once for every tag."""
-    current = [t for t in (doc.get("_user_tags") or "").split(",") if t]
-    added = [t for t in dict.fromkeys(tags) if t and t not in current]
+    added, user_tags = new_tags(doc.get("_user_tags"), tags)
     if not added:
         return
     try:
         ensure_tags(added)
     except frappe.DuplicateEntryError as raced:
         raise TagRaced(", ".join(added)) from raced
-    doc._user_tags = "," + ",".join(current + added)
+    doc._user_tags = user_tags
     frappe.db.sql("update `tabTicket` set _user_tags = %s where name = %s", (doc._user_tags, doc.name))
     title = doc.get_title() or ""
     for tag in added:
         frappe.get_doc({"doctype": "Tag Link", "document_type": doc.doctype, "document_name": doc.name,
                         "title": title, "tag": tag}).insert(ignore_permissions=True)
+
+
+def new_tags(user_tags: str | None, tags: list[str]) -> tuple[list[str], str]:
+    """The tags a document does not carry yet, and its `_user_tags` column with them, as Frappe writes it."""
+    current = [t for t in (user_tags or "").split(",") if t]
+    added = [t for t in dict.fromkeys(tags) if t and t not in current]
+    return added, "," + ",".join(current + added)
 
 
 def ensure_tags(tags: list[str]) -> None:
@@ -190,7 +196,9 @@ def _assignee(doc, decision, pick=None) -> tuple[str | None, str]:
     return (pick or pick_agent)(team, strategy), ("round robin" if strategy == engine.ROUND_ROBIN else "least open tickets")
 
 
-def pick_agent(team: str, strategy: str) -> str | None:
+def team_agents(team: str) -> list[str]:
+    """The team's active members who can take a ticket now, in the team's order: enabled users, and on
+    shift, not away, not on leave."""
     agents = frappe.get_all(
         "Support Team Member",
         filters={"parenttype": "Support Team", "parent": team, "active": 1},
@@ -198,20 +206,28 @@ def pick_agent(team: str, strategy: str) -> str | None:
         order_by="idx asc",
     )
     enabled = set(frappe.get_all("User", filters={"name": ["in", agents], "enabled": 1}, pluck="name")) if agents else set()
-    agents = availability.present([a for a in agents if a in enabled])  # off shift, away, on leave: skipped
+    return availability.present([a for a in agents if a in enabled])
+
+
+def open_ticket_counts(agents: list[str]) -> dict[str, int]:
+    """Open ticket ToDos per agent (agents without any are missing)."""
+    return {
+        row.allocated_to: row.open
+        for row in frappe.get_all(
+            "ToDo",
+            filters={"status": "Open", "reference_type": "Ticket", "allocated_to": ["in", agents]},
+            fields=["allocated_to", "count(*) as open"],
+            group_by="allocated_to",
+        )
+    }
+
+
+def pick_agent(team: str, strategy: str) -> str | None:
+    agents = team_agents(team)
     if not agents:
         return None
     if strategy == engine.LEAST_OPEN:
-        counts = {
-            row.allocated_to: row.open
-            for row in frappe.get_all(
-                "ToDo",
-                filters={"status": "Open", "reference_type": "Ticket", "allocated_to": ["in", agents]},
-                fields=["allocated_to", "count(*) as open"],
-                group_by="allocated_to",
-            )
-        }
-        return engine.pick_least_open(counts, agents)
+        return engine.pick_least_open(open_ticket_counts(agents), agents)
     # Lock the team row so simultaneous tickets take turns instead of landing on the same agent.
     last = frappe.db.get_value("Support Team", team, "last_assigned", for_update=True)
     chosen = engine.pick_round_robin(agents, last)

@@ -90,9 +90,14 @@ def find_contact(kind: str, address: str) -> str | None:
     return record.name if record else None
 
 
-def create_contact(kind: str, address: str, display_name: str | None = None) -> str:
+def contact_first_name(kind: str, address: str, display_name: str | None = None) -> str:
+    """A new sender's contact is named by what they call themselves, else their address (its local part)."""
     name = (display_name or "").strip() or (address.split("@")[0] if kind == identity.EMAIL else address)
-    contact = frappe.get_doc({"doctype": "Contact", "first_name": name[:100]})
+    return name[:100]
+
+
+def create_contact(kind: str, address: str, display_name: str | None = None) -> str:
+    contact = frappe.get_doc({"doctype": "Contact", "first_name": contact_first_name(kind, address, display_name)})
     if kind == identity.EMAIL:
         contact.append("email_ids", {"email_id": address, "is_primary": 1})
     elif kind == identity.PHONE:
