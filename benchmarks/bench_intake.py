@@ -20,6 +20,8 @@ import time as clock
 
 import frappe
 
+from support_hub.testing import remove_intake_work
+
 ROUNDS = 5
 PER_ROUND = 40
 MARK = "bench-e2e"
@@ -135,23 +137,7 @@ def cleanup(issues: list[str]) -> None:
     frappe.db.rollback()
     names = frappe.db.sql_list("select name from tabTicket where subject like %s", f"{MARK} %")
     for i in range(0, len(names), 500):
-        chunk = names[i : i + 500]
-        queued = frappe.db.sql_list("select name from `tabEmail Queue` where reference_name in %(n)s", {"n": chunk})
-        if queued:
-            frappe.db.delete("Email Queue Recipient", {"parent": ["in", queued]})
-            frappe.db.delete("Email Queue", {"name": ["in", queued]})
-        comms = frappe.db.sql_list("select name from tabCommunication where reference_name in %(n)s", {"n": chunk})
-        if comms:
-            frappe.db.delete("Communication Link", {"parent": ["in", comms]})
-        contacts = frappe.db.sql_list("select contact from tabTicket where name in %(n)s and contact is not null", {"n": chunk})
-        for table, column in (("Support Automation Log", "ticket"), ("SLA Event", "ticket"),
-                              ("Communication", "reference_name"), ("Comment", "reference_name"),
-                              ("ToDo", "reference_name"), ("Tag Link", "document_name"),
-                              ("Notification Log", "document_name"), ("Ticket", "name")):
-            frappe.db.delete(table, {column: ["in", chunk]})
-        if contacts:
-            frappe.db.delete("Contact Email", {"parent": ["in", contacts]})
-            frappe.db.delete("Contact", {"name": ["in", contacts]})
+        remove_intake_work(names[i : i + 500])  # the tickets, and all their intake made
     for i in range(0, len(issues), 500):
         frappe.db.delete("Issue", {"name": ["in", issues[i : i + 500]]})
         frappe.db.delete("Comment", {"reference_doctype": "Issue", "reference_name": ["in", issues[i : i + 500]]})
