@@ -322,7 +322,6 @@ class _Settings:
         self.tags: set[str] = set()
         self.templates = auto_reply.templates()
         self.assignees: dict[str, bool] = {}  # user -> may take a ToDo here (reads tickets, follows none)
-        self.default_team = frappe.db.get_single_value("Support Hub Settings", "default_team")
 
     def without_link(self, address: str) -> str:
         """communication.get_email_without_link, which asks the database whether links by address are on
@@ -376,7 +375,7 @@ def _plan(ticket, args: dict, settings: _Settings) -> dict:
         if any(t not in settings.tags for t in tags):
             raise NotCovered  # routing.tag_ticket makes it (and handles a race)
     if not (decision and decision.assign_to_user):
-        plan["team"] = (decision.assign_to_team if decision else None) or ticket.team or settings.default_team
+        plan["team"] = routing.assigning_team(ticket, decision)  # its row is locked once for the chunk
     return plan
 
 

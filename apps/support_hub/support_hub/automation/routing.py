@@ -188,12 +188,17 @@ def _assignee(doc, decision, pick=None) -> tuple[str | None, str]:
     """Who gets the ticket and how; `pick(team, strategy)` chooses within a team (pick_agent unless given)."""
     if decision is not None and decision.assign_to_user:
         return decision.assign_to_user, decision.assigned_by or "rule"
-    team = (decision.assign_to_team if decision else None) or doc.team
-    team = team or frappe.db.get_single_value("Support Hub Settings", "default_team")
+    team = assigning_team(doc, decision)
     if not team:
         return None, ""
     strategy = (decision.team_strategy if decision and decision.assign_to_team else None) or engine.ROUND_ROBIN
     return (pick or pick_agent)(team, strategy), ("round robin" if strategy == engine.ROUND_ROBIN else "least open tickets")
+
+
+def assigning_team(doc, decision) -> str | None:
+    """The team a ticket not given to a person goes to: the rule's, else the ticket's, else the default."""
+    team = (decision.assign_to_team if decision else None) or doc.team
+    return team or frappe.db.get_single_value("Support Hub Settings", "default_team")
 
 
 def team_agents(team: str) -> list[str]:
